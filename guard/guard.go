@@ -1,0 +1,435 @@
+// Package guard is the one gate every mutating tool passes through: dry runs,
+// human confirmation (MCP elicitation) or preview-and-confirm tokens, a
+// duplicate guard and a send budget for customer-facing actions, and an
+// append-only audit log. Nothing reaches a customer or changes data by
+// accident.
+package guard
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/mark3labs/mcp-go/mcp"
+	"github.com/mark3labs/mcp-go/server"
+
+	"github.com/leeloo-mcp/leeloo-mcp/leeloo"
+)
+
+// Mode is how a mutation gets confirmed.
+type Mode string
+
+// Confirmation modes.
+const (
+	// ModeAuto elicits when the client declares elicitation, else previews.
+	ModeAuto Mode = "auto"
+	// ModeElicit asks the human through MCP elicitation before every mutation.
+	ModeElicit Mode = "elicit"
+	// ModePreview answers the first call with a preview and a confirm_token;
+	// the identical call with that token executes.
+	ModePreview Mode = "preview"
+	// ModeOff executes at once (trusted automations); still audited.
+	ModeOff Mode = "off"
+)
+
+// ParseMode validates a mode name.
+func ParseMode(s string) (Mode, error) {
+	switch m := Mode(strings.ToLower(strings.TrimSpace(s))); m {
+	case ModeAuto, ModeElicit, ModePreview, ModeOff:
+		return m, nil
+	case "":
+		return ModeAuto, nil
+	}
+	return "", fmt.Errorf("unknown confirmation mode %q (want auto, elicit, preview or off)", s)
+}
+
+// Defaults for Config fields left zero.
+const (
+	DefaultTokenTTL        = 5 * time.Minute
+	DefaultDuplicateWindow = 10 * time.Minute
+	DefaultMaxSendsPerHour = 60
+)
+
+// Config configures a Guard.
+type Config struct {
+	Mode Mode
+	// Key signs confirm tokens (LEELOO_CONFIRM_KEY) so that several server
+	// processes agree; random per process when empty.
+	Key []byte
+	// TokenTTL is how long a confirm token stays valid.
+	TokenTTL time.Duration
+	// DuplicateWindow is how long an identical customer-facing action is
+	// refused without allow_duplicate.
+	DuplicateWindow time.Duration
+	// MaxSendsPerHour caps customer-facing actions; 0 means the default,
+	// negative means unlimited.
+	MaxSendsPerHour int
+	// Audit receives one JSON line per mutation outcome; nil disables it.
+	Audit io.Writer
+	// ReadOnly refuses every mutation (defence in depth behind --read-only,
+	// which already removes the tools).
+	ReadOnly bool
+	// ErrorResult maps an upstream error to the result the model sees.
+	ErrorResult func(err error) *mcp.CallToolResult
+	// Now is the clock; time.Now when nil.
+	Now func() time.Time
+}
+
+// Guard gates mutations. It is safe for concurrent use.
+type Guard struct {
+	mode     Mode
+	readOnly bool
+	tokens   *tokens
+	dedupe   *dedupe
+	budget   *budget
+	audit    *auditLog
+	errorRes func(error) *mcp.CallToolResult
+	now      func() time.Time
+}
+
+// New builds a Guard.
+func New(cfg Config) (*Guard, error) {
+	mode, err := ParseMode(string(cfg.Mode))
+	if err != nil {
+		return nil, err
+	}
+	now := cfg.Now
+	if now == nil {
+		now = time.Now
+	}
+	ttl := cfg.TokenTTL
+	if ttl <= 0 {
+		ttl = DefaultTokenTTL
+	}
+	tk, err := newTokens(cfg.Key, ttl, now)
+	if err != nil {
+		return nil, err
+	}
+	win := cfg.DuplicateWindow
+	if win <= 0 {
+		win = DefaultDuplicateWindow
+	}
+	max := cfg.MaxSendsPerHour
+	if max == 0 {
+		max = DefaultMaxSendsPerHour
+	}
+	g := &Guard{
+		mode:     mode,
+		readOnly: cfg.ReadOnly,
+		tokens:   tk,
+		dedupe:   &dedupe{window: win, seen: map[string]dedupeEntry{}},
+		budget:   &budget{max: max},
+		audit:    &auditLog{w: cfg.Audit},
+		errorRes: cfg.ErrorResult,
+		now:      now,
+	}
+	if g.errorRes == nil {
+		g.errorRes = func(err error) *mcp.CallToolResult { return mcp.NewToolResultError(err.Error()) }
+	}
+	return g, nil
+}
+
+// Mode returns the configured confirmation mode.
+func (g *Guard) Mode() Mode { return g.mode }
+
+// Controls are the guard arguments every mutating tool accepts.
+type Controls struct {
+	DryRun       bool   `json:"dry_run,omitempty"`
+	ConfirmToken string `json:"confirm_token,omitempty"`
+}
+
+// DuplicateControl is accepted by tools with a duplicate guard.
+type DuplicateControl struct {
+	AllowDuplicate bool `json:"allow_duplicate,omitempty"`
+}
+
+// Action is one mutation a tool wants to perform.
+type Action struct {
+	// Tool is the tool name; Args the canonical arguments without guard
+	// controls (bound into the confirm token and written to the audit log).
+	Tool string
+	Args any
+	// Preview says in plain words what will happen: recipient and channel,
+	// the exact text, amounts, tag and tunnel names.
+	Preview string
+	// Warnings are what will likely fail or surprise.
+	Warnings []string
+	// CustomerFacing marks actions that reach a customer (send budget).
+	CustomerFacing bool
+	// DuplicateKey identifies identical actions for the duplicate guard; empty
+	// disables it.
+	DuplicateKey   string
+	AllowDuplicate bool
+	// Execute performs the mutation once.
+	Execute func(ctx context.Context) (*Outcome, error)
+}
+
+// Outcome is what an executed mutation returns.
+type Outcome struct {
+	Text       string
+	Structured any
+	// IDs are the upstream ids created or changed.
+	IDs map[string]string
+}
+
+const elicitKey = "confirm"
+
+// Run passes a through the guard and returns the tool result.
+func (g *Guard) Run(ctx context.Context, req mcp.CallToolRequest, c Controls, a *Action) *mcp.CallToolResult {
+	canon, err := json.Marshal(a.Args)
+	if err != nil {
+		return mcp.NewToolResultError("cannot encode the arguments: " + err.Error())
+	}
+	rec := AuditRecord{Tool: a.Tool, Args: a.Args, Mode: string(g.mode), Customer: a.CustomerFacing}
+	if g.readOnly {
+		return g.refuse(rec, "the server runs read-only (--read-only); no change can be made")
+	}
+	if c.DryRun {
+		rec.Mode, rec.Outcome = "dry_run", OutcomeDryRun
+		g.log(rec)
+		return g.previewResult(a, "DRY RUN: nothing was sent or changed.", "")
+	}
+	mode := g.mode
+	if mode == ModeAuto {
+		mode = ModePreview
+		if clientElicits(ctx) {
+			mode = ModeElicit
+		}
+	}
+	rec.Mode = string(mode)
+	switch mode {
+	case ModeElicit:
+		return g.runElicit(ctx, req, canon, a, rec)
+	case ModePreview:
+		if c.ConfirmToken == "" {
+			if r := g.precheck(a); r != "" {
+				return g.refuse(rec, r)
+			}
+			tok, exp := g.tokens.issue(a.Tool, canon)
+			rec.Outcome = OutcomePreview
+			g.log(rec)
+			return g.previewResult(a, fmt.Sprintf(
+				"NOT SENT YET. Show this preview to the user. Only if they agree, call %s again with identical arguments plus confirm_token (valid until %s, single use).",
+				a.Tool, exp.UTC().Format("15:04:05 UTC")), tok)
+		}
+		if err := g.tokens.consume(c.ConfirmToken, a.Tool, canon); err != nil {
+			return g.refuse(rec, err.Error()+". Nothing was sent; call without confirm_token for a new preview.")
+		}
+	}
+	return g.execute(ctx, a, rec)
+}
+
+// runElicit asks the human, through the client, before executing.
+func (g *Guard) runElicit(ctx context.Context, req mcp.CallToolRequest, canon []byte, a *Action, rec AuditRecord) *mcp.CallToolResult {
+	answer := server.ElicitationResponse(req.Params.InputResponses, elicitKey)
+	if answer == nil {
+		if !clientElicits(ctx) {
+			return g.refuse(rec, "this client cannot show confirmation dialogs (no MCP elicitation); nothing was sent. Restart the server with --confirm preview to confirm through the chat instead.")
+		}
+		if r := g.precheck(a); r != "" {
+			return g.refuse(rec, r)
+		}
+		tok, _ := g.tokens.issue(a.Tool, canon)
+		rec.Outcome = OutcomeAsked
+		g.log(rec)
+		return server.NewInputRequestBuilder(tok).Elicit(elicitKey, mcp.ElicitationParams{
+			Mode:    mcp.ElicitationModeForm,
+			Message: elicitMessage(a),
+			RequestedSchema: map[string]any{
+				"type": "object",
+				"properties": map[string]any{
+					"confirm": map[string]any{"type": "boolean", "title": "Yes, do it", "description": "Tick to allow exactly this action."},
+				},
+				"required": []string{"confirm"},
+			},
+		}).ToolResult()
+	}
+	// The answer must belong to this very call: the request state is the
+	// token issued for these arguments.
+	if err := g.tokens.consume(req.Params.RequestState, a.Tool, canon); err != nil {
+		return g.refuse(rec, "the confirmation does not match this call: "+err.Error()+". Nothing was sent.")
+	}
+	switch answer.Action {
+	case mcp.ElicitationResponseActionAccept:
+		content, _ := answer.Content.(map[string]any)
+		if ok, _ := content["confirm"].(bool); !ok {
+			rec.Outcome, rec.Reason = OutcomeDeclined, "the user did not tick confirm"
+			g.log(rec)
+			return mcp.NewToolResultError("The user did not confirm. Nothing was sent or changed.")
+		}
+		return g.execute(ctx, a, rec)
+	case mcp.ElicitationResponseActionDecline:
+		rec.Outcome = OutcomeDeclined
+		g.log(rec)
+		return mcp.NewToolResultError("The user declined. Nothing was sent or changed; do not retry unless they ask.")
+	default:
+		rec.Outcome = OutcomeCancelled
+		g.log(rec)
+		return mcp.NewToolResultError("The user cancelled the confirmation. Nothing was sent or changed.")
+	}
+}
+
+// precheck refuses early what execute would refuse anyway, so nobody is asked
+// to approve an action that cannot run.
+func (g *Guard) precheck(a *Action) string {
+	now := g.now()
+	if a.DuplicateKey != "" && !a.AllowDuplicate {
+		g.dedupe.mu.Lock()
+		e, ok := g.dedupe.seen[hashKey(a.DuplicateKey)]
+		g.dedupe.mu.Unlock()
+		if ok && (e.inFlight || now.Sub(e.at) <= g.dedupe.window) {
+			return duplicateReason(a.Tool, e, now)
+		}
+	}
+	if a.CustomerFacing && g.budget.max > 0 {
+		g.budget.mu.Lock()
+		n, oldest := 0, time.Time{}
+		for _, t := range g.budget.at {
+			if now.Sub(t) < time.Hour {
+				if n == 0 {
+					oldest = t
+				}
+				n++
+			}
+		}
+		g.budget.mu.Unlock()
+		if n >= g.budget.max {
+			return budgetReason(g.budget.max, oldest.Add(time.Hour), now)
+		}
+	}
+	return ""
+}
+
+// execute applies the duplicate guard and the send budget, runs the action
+// once and audits the outcome before returning.
+func (g *Guard) execute(ctx context.Context, a *Action, rec AuditRecord) *mcp.CallToolResult {
+	now := g.now()
+	key := ""
+	if a.DuplicateKey != "" {
+		key = hashKey(a.DuplicateKey)
+		if e, ok := g.dedupe.claim(key, now, a.AllowDuplicate); !ok {
+			return g.refuse(rec, duplicateReason(a.Tool, e, now))
+		}
+	}
+	if a.CustomerFacing {
+		if free, ok := g.budget.take(now); !ok {
+			if key != "" {
+				g.dedupe.settle(key, now, false, false)
+			}
+			return g.refuse(rec, budgetReason(g.budget.max, free, now))
+		}
+	}
+	out, err := a.Execute(ctx)
+	if err != nil {
+		uncertain := MaybeDelivered(err)
+		if key != "" {
+			g.dedupe.settle(key, g.now(), false, uncertain)
+		}
+		if a.CustomerFacing && !uncertain {
+			g.budget.give()
+		}
+		rec.Outcome, rec.Error = OutcomeFailed, err.Error()
+		g.log(rec)
+		res := g.errorRes(err)
+		if uncertain && a.CustomerFacing {
+			res.Content = append(res.Content, mcp.NewTextContent(
+				"Leeloo may still have delivered it: check the chat (get_chat_messages) before trying again; a retry within 10 minutes needs allow_duplicate."))
+		}
+		return res
+	}
+	if key != "" {
+		g.dedupe.settle(key, g.now(), true, false)
+	}
+	rec.Outcome, rec.IDs = OutcomeExecuted, out.IDs
+	g.log(rec)
+	res := &mcp.CallToolResult{Content: []mcp.Content{mcp.NewTextContent(out.Text)}}
+	if out.Structured != nil {
+		res.StructuredContent = out.Structured
+	}
+	return res
+}
+
+// MaybeDelivered reports whether a failed write may nevertheless have taken
+// effect upstream: a server error, a timeout or a lost connection, as opposed
+// to a rejection (4xx, validation) or a connection that never opened.
+func MaybeDelivered(err error) bool {
+	var ne *leeloo.NetworkError
+	if errors.As(err, &ne) {
+		return !ne.NotSent()
+	}
+	var ae *leeloo.APIError
+	if errors.As(err, &ae) {
+		return ae.HTTPStatus >= 500
+	}
+	return false
+}
+
+func (g *Guard) refuse(rec AuditRecord, reason string) *mcp.CallToolResult {
+	rec.Outcome, rec.Reason = OutcomeRefused, reason
+	g.log(rec)
+	return mcp.NewToolResultError("Refused: " + reason)
+}
+
+func (g *Guard) log(rec AuditRecord) {
+	rec.Time = g.now().UTC()
+	// An audit failure must not turn into a silent success: it is reported
+	// on stderr by the writer's owner; the action itself already happened.
+	_ = g.audit.write(rec)
+}
+
+func (g *Guard) previewResult(a *Action, headline, token string) *mcp.CallToolResult {
+	var b strings.Builder
+	b.WriteString(headline)
+	b.WriteString("\n\n")
+	b.WriteString(a.Preview)
+	for _, w := range a.Warnings {
+		b.WriteString("\nWarning: " + w)
+	}
+	sc := map[string]any{"preview": a.Preview, "executed": false}
+	if len(a.Warnings) > 0 {
+		sc["warnings"] = a.Warnings
+	}
+	if token != "" {
+		b.WriteString("\nconfirm_token: " + token)
+		sc["confirm_token"] = token
+	}
+	return &mcp.CallToolResult{Content: []mcp.Content{mcp.NewTextContent(b.String())}, StructuredContent: sc}
+}
+
+func elicitMessage(a *Action) string {
+	var b strings.Builder
+	b.WriteString(a.Preview)
+	for _, w := range a.Warnings {
+		b.WriteString("\nWarning: " + w)
+	}
+	return b.String()
+}
+
+func duplicateReason(tool string, e dedupeEntry, now time.Time) string {
+	if e.inFlight {
+		return "an identical " + tool + " is being sent right now; nothing was sent twice"
+	}
+	ago := now.Sub(e.at).Round(time.Second)
+	if e.uncertain {
+		return fmt.Sprintf("an identical %s failed %s ago in a way that may still have delivered it; check get_chat_messages, then pass allow_duplicate: true only if it did not arrive", tool, ago)
+	}
+	return fmt.Sprintf("an identical %s was sent %s ago; pass allow_duplicate: true only if the user really wants it again", tool, ago)
+}
+
+func budgetReason(max int, free, now time.Time) string {
+	return fmt.Sprintf("the send budget of %d customer-facing actions per hour is used up (--max-sends-per-hour); the next slot frees at %s (in %s)",
+		max, free.UTC().Format("15:04 UTC"), free.Sub(now).Round(time.Second))
+}
+
+// clientElicits reports whether the client behind ctx declared elicitation.
+func clientElicits(ctx context.Context) bool {
+	if info := server.RequestProtocolInfoFromContext(ctx); info != nil && info.Modern {
+		return info.ClientCapabilities != nil && info.ClientCapabilities.Elicitation != nil
+	}
+	s, ok := server.ClientSessionFromContext(ctx).(server.SessionWithClientInfo)
+	return ok && s.GetClientCapabilities().Elicitation != nil
+}

@@ -1,0 +1,93 @@
+package guard
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"sync"
+	"time"
+)
+
+// dedupe remembers recent customer-facing actions by key.
+type dedupe struct {
+	window time.Duration
+	mu     sync.Mutex
+	seen   map[string]dedupeEntry
+}
+
+type dedupeEntry struct {
+	at        time.Time
+	uncertain bool // the attempt failed in a way that may still have delivered it
+	inFlight  bool
+}
+
+func hashKey(k string) string {
+	s := sha256.Sum256([]byte(k))
+	return hex.EncodeToString(s[:12])
+}
+
+// claim marks key as in flight unless a recent identical action exists.
+// It returns the earlier entry when refusing.
+func (d *dedupe) claim(key string, now time.Time, allow bool) (dedupeEntry, bool) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	for k, e := range d.seen {
+		if !e.inFlight && now.Sub(e.at) > d.window {
+			delete(d.seen, k)
+		}
+	}
+	if e, ok := d.seen[key]; ok && (e.inFlight || !allow) {
+		return e, false
+	}
+	d.seen[key] = dedupeEntry{at: now, inFlight: true}
+	return dedupeEntry{}, true
+}
+
+// settle records how the claimed action ended: done (delivered), uncertain
+// (may have been delivered) or released (certainly not delivered).
+func (d *dedupe) settle(key string, now time.Time, delivered, uncertain bool) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if !delivered && !uncertain {
+		delete(d.seen, key)
+		return
+	}
+	d.seen[key] = dedupeEntry{at: now, uncertain: uncertain}
+}
+
+// budget caps customer-facing actions in a sliding hour.
+type budget struct {
+	max int // <= 0: unlimited
+	mu  sync.Mutex
+	at  []time.Time
+}
+
+// take reserves a slot, or says when the oldest one frees.
+func (b *budget) take(now time.Time) (time.Time, bool) {
+	if b.max <= 0 {
+		return time.Time{}, true
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	cut := 0
+	for cut < len(b.at) && now.Sub(b.at[cut]) >= time.Hour {
+		cut++
+	}
+	b.at = b.at[cut:]
+	if len(b.at) >= b.max {
+		return b.at[0].Add(time.Hour), false
+	}
+	b.at = append(b.at, now)
+	return time.Time{}, true
+}
+
+// give returns the newest slot (the action was certainly not sent).
+func (b *budget) give() {
+	if b.max <= 0 {
+		return
+	}
+	b.mu.Lock()
+	if n := len(b.at); n > 0 {
+		b.at = b.at[:n-1]
+	}
+	b.mu.Unlock()
+}

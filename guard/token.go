@@ -1,0 +1,109 @@
+package guard
+
+import (
+	"crypto/hmac"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/binary"
+	"errors"
+	"sync"
+	"time"
+)
+
+// Token errors, each with the reason the model is told.
+var (
+	ErrTokenMalformed = errors.New("confirm_token is not one this server issued (malformed)")
+	ErrTokenForged    = errors.New("confirm_token does not match this tool and these exact arguments (arguments changed since the preview, or the token was made for another call or by another key)")
+	ErrTokenExpired   = errors.New("confirm_token has expired")
+	ErrTokenUsed      = errors.New("confirm_token was already used; each confirmation executes once")
+)
+
+const (
+	tokenNonceLen = 8
+	tokenMACLen   = 16
+	tokenLen      = 8 + tokenNonceLen + tokenMACLen
+)
+
+// tokens issues and checks single-use confirmation tokens: an HMAC over the
+// tool name and the canonical arguments, with an expiry.
+type tokens struct {
+	key []byte
+	ttl time.Duration
+	now func() time.Time
+
+	mu   sync.Mutex
+	used map[[tokenNonceLen]byte]time.Time // nonce -> expiry
+}
+
+func newTokens(key []byte, ttl time.Duration, now func() time.Time) (*tokens, error) {
+	if len(key) == 0 {
+		key = make([]byte, 32)
+		if _, err := rand.Read(key); err != nil {
+			return nil, err
+		}
+	}
+	return &tokens{key: key, ttl: ttl, now: now, used: map[[tokenNonceLen]byte]time.Time{}}, nil
+}
+
+func (t *tokens) mac(tool string, args []byte, exp uint64, nonce []byte) []byte {
+	m := hmac.New(sha256.New, t.key)
+	m.Write([]byte(tool))
+	m.Write([]byte{0})
+	m.Write(args)
+	m.Write([]byte{0})
+	var b [8]byte
+	binary.BigEndian.PutUint64(b[:], exp)
+	m.Write(b[:])
+	m.Write(nonce)
+	return m.Sum(nil)[:tokenMACLen]
+}
+
+// issue returns a token for tool and its canonical arguments, and its expiry.
+func (t *tokens) issue(tool string, args []byte) (string, time.Time) {
+	exp := t.now().Add(t.ttl)
+	var buf [tokenLen]byte
+	binary.BigEndian.PutUint64(buf[:8], uint64(exp.Unix()))
+	_, _ = rand.Read(buf[8 : 8+tokenNonceLen])
+	copy(buf[8+tokenNonceLen:], t.mac(tool, args, uint64(exp.Unix()), buf[8:8+tokenNonceLen]))
+	return base64.RawURLEncoding.EncodeToString(buf[:]), exp
+}
+
+// check verifies a token for tool and args without consuming it.
+func (t *tokens) check(token, tool string, args []byte) ([tokenNonceLen]byte, error) {
+	var nonce [tokenNonceLen]byte
+	raw, err := base64.RawURLEncoding.DecodeString(token)
+	if err != nil || len(raw) != tokenLen {
+		return nonce, ErrTokenMalformed
+	}
+	exp := binary.BigEndian.Uint64(raw[:8])
+	copy(nonce[:], raw[8:8+tokenNonceLen])
+	if !hmac.Equal(raw[8+tokenNonceLen:], t.mac(tool, args, exp, nonce[:])) {
+		return nonce, ErrTokenForged
+	}
+	if t.now().Unix() > int64(exp) {
+		return nonce, ErrTokenExpired
+	}
+	return nonce, nil
+}
+
+// consume verifies and spends a token: it executes at most once.
+func (t *tokens) consume(token, tool string, args []byte) error {
+	nonce, err := t.check(token, tool, args)
+	if err != nil {
+		return err
+	}
+	now := t.now()
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	for n, exp := range t.used {
+		if now.After(exp) {
+			delete(t.used, n)
+		}
+	}
+	if _, ok := t.used[nonce]; ok {
+		return ErrTokenUsed
+	}
+	t.used[nonce] = now.Add(t.ttl + time.Minute)
+	return nil
+}

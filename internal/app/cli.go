@@ -1,0 +1,130 @@
+package app
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/mark3labs/mcp-go/mcp"
+
+	"github.com/leeloo-mcp/leeloo-mcp/tools"
+)
+
+// kind is a tool's catalog kind: R (read), W (changes data), W ext (reaches
+// a customer).
+func kind(t tools.Tool) string {
+	switch {
+	case t.CustomerFacing:
+		return "W ext"
+	case t.Mutating:
+		return "W"
+	}
+	return "R"
+}
+
+// printCatalog prints the served tools: a plain table, the README's Markdown
+// table, or the size of tools/list.
+func printCatalog(stdout, stderr io.Writer, e *env, markdown, stats bool) int {
+	switch {
+	case stats:
+		b, err := toolsListBytes(e)
+		if err != nil {
+			fmt.Fprintln(stderr, "leeloo-mcp:", err)
+			return 1
+		}
+		n := len(e.tools)
+		fmt.Fprintf(stdout, "tools\t%d\ntools/list bytes\t%d\nbytes per tool\t%d\napprox tokens (bytes/4)\t%d\n", n, b, b/max(n, 1), b/4)
+	case markdown:
+		fmt.Fprint(stdout, CatalogMarkdown(tools.All(&tools.Deps{})))
+	default:
+		for _, t := range e.tools {
+			fmt.Fprintf(stdout, "%-28s %-12s %-6s %s\n", t.Tool.Name, t.Toolset, kind(t), t.Tool.Description)
+		}
+	}
+	return 0
+}
+
+// CatalogMarkdown is the README's tool table, generated from the code.
+func CatalogMarkdown(all []tools.Tool) string {
+	var b strings.Builder
+	b.WriteString("| tool | toolset | kind | endpoint | what it does |\n|---|---|---|---|---|\n")
+	for _, t := range all {
+		def := ""
+		if !inDefault(t.Toolset) {
+			def = " (opt-in)"
+		}
+		fmt.Fprintf(&b, "| `%s` | %s%s | %s | `%s` | %s |\n", t.Tool.Name, t.Toolset, def, kind(t), t.Endpoint, t.Tool.Description)
+	}
+	return b.String()
+}
+
+func inDefault(ts string) bool {
+	for _, d := range DefaultToolsets {
+		if d == ts {
+			return true
+		}
+	}
+	return false
+}
+
+// toolsListBytes is the size of the exact tools/list result on the wire.
+func toolsListBytes(e *env) (int, error) {
+	raw := e.srv.HandleMessage(context.Background(), []byte(`{"jsonrpc":"2.0","id":1,"method":"tools/list"}`))
+	resp, ok := raw.(mcp.JSONRPCResponse)
+	if !ok {
+		return 0, fmt.Errorf("tools/list failed: %v", raw)
+	}
+	b, err := json.Marshal(resp.Result)
+	return len(b), err
+}
+
+// callOnce runs one tool call in process and prints its text result.
+func callOnce(ctx context.Context, stdout, stderr io.Writer, e *env, args []string) int {
+	if len(args) < 1 || len(args) > 2 {
+		fmt.Fprintln(stderr, "usage: leeloo-mcp call TOOL ['{\"arg\": \"value\"}']")
+		return 2
+	}
+	arguments := json.RawMessage(`{}`)
+	if len(args) == 2 && strings.TrimSpace(args[1]) != "" {
+		if !json.Valid([]byte(args[1])) {
+			fmt.Fprintln(stderr, "leeloo-mcp: the arguments are not valid JSON")
+			return 2
+		}
+		arguments = json.RawMessage(args[1])
+	}
+	init := `{"jsonrpc":"2.0","id":0,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"leeloo-mcp-call","version":"` + Version + `"}}}`
+	e.srv.HandleMessage(ctx, []byte(init))
+	req, _ := json.Marshal(map[string]any{
+		"jsonrpc": "2.0", "id": 1, "method": "tools/call",
+		"params": map[string]any{"name": args[0], "arguments": arguments},
+	})
+	switch r := e.srv.HandleMessage(ctx, req).(type) {
+	case mcp.JSONRPCResponse:
+		res, ok := r.Result.(*mcp.CallToolResult)
+		if !ok {
+			b, _ := json.Marshal(r.Result)
+			_ = json.Unmarshal(b, &res)
+		}
+		if res == nil {
+			fmt.Fprintln(stderr, "leeloo-mcp: empty result")
+			return 1
+		}
+		for _, c := range res.Content {
+			if tc, ok := mcp.AsTextContent(c); ok {
+				fmt.Fprintln(stdout, tc.Text)
+			}
+		}
+		if res.IsError {
+			return 1
+		}
+		return 0
+	case mcp.JSONRPCError:
+		fmt.Fprintln(stderr, "leeloo-mcp:", r.Error.Message)
+		return 1
+	default:
+		fmt.Fprintf(stderr, "leeloo-mcp: unexpected reply %T\n", r)
+		return 1
+	}
+}

@@ -1,0 +1,269 @@
+// Package app wires the leeloo-mcp server together: configuration from flags
+// and environment, the Leeloo client (or the in-process sandbox), the guard,
+// the MCP server with its tools, resources and prompts, the transports and
+// the command-line subcommands. main.go only calls Run.
+package app
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/leeloo-mcp/leeloo-mcp/guard"
+	"github.com/leeloo-mcp/leeloo-mcp/leeloo"
+)
+
+// DefaultToolsets are served when --toolsets is not given: what a sales
+// copilot uses. leadgen and calls are opt-in (--toolsets all).
+var DefaultToolsets = []string{"people", "chats", "templates", "orders", "tags", "tunnels", "users", "connections"}
+
+// Config is everything a run needs. Secrets are kept out of String.
+type Config struct {
+	Token           string
+	BaseURL         string
+	Sandbox         bool
+	Transport       string
+	Listen          string
+	HTTPToken       string
+	AllowedOrigins  []string
+	Confirm         guard.Mode
+	ConfirmKey      string
+	MaxSendsPerHour int
+	AuditLog        string
+	ReadOnly        bool
+	Toolsets        []string
+	Tools           []string
+	ExcludeTools    []string
+	Timeout         time.Duration
+	RateLimit       int
+	CallsPerMinute  int
+	LogLevel        string
+	MaxBodyBytes    int64
+
+	// sandboxReason says why the sandbox is on, for the start-up notice.
+	sandboxReason string
+}
+
+// String describes the configuration without secrets.
+func (c Config) String() string {
+	return fmt.Sprintf("transport=%s listen=%s sandbox=%v base_url=%s confirm=%s read_only=%v toolsets=%v",
+		c.Transport, c.Listen, c.Sandbox, c.BaseURL, c.Confirm, c.ReadOnly, c.Toolsets)
+}
+
+// envFlag is one flag with the variable that also sets it.
+type envFlag struct {
+	name, env, usage string
+}
+
+// flagSpecs lists every flag, its variable and its help, in --help order.
+var flagSpecs = []envFlag{
+	{"base-url", "LEELOO_BASE_URL", "Leeloo API root"},
+	{"sandbox", "LEELOO_SANDBOX", "serve an in-process sandbox Leeloo with demo data (the default when LEELOO_API_TOKEN is unset)"},
+	{"transport", "LEELOO_TRANSPORT", "stdio, sse (legacy HTTP+SSE at /sse and /message) or http (Streamable HTTP at /mcp; legacy SSE alongside)"},
+	{"listen", "LEELOO_LISTEN", "address for the sse and http transports; a non-loopback address requires --http-token"},
+	{"http-token", "LEELOO_HTTP_TOKEN", "bearer token HTTP clients must send (Authorization: Bearer ...)"},
+	{"allowed-origins", "LEELOO_ALLOWED_ORIGINS", "comma-separated browser Origins allowed besides loopback ones"},
+	{"confirm", "LEELOO_CONFIRM", "how mutations are confirmed: auto, elicit, preview or off"},
+	{"max-sends-per-hour", "LEELOO_MAX_SENDS_PER_HOUR", "cap on customer-facing actions per hour (negative: no cap)"},
+	{"audit-log", "LEELOO_AUDIT_LOG", "append one JSON line per mutation outcome to this file"},
+	{"read-only", "LEELOO_READ_ONLY", "serve no tool that changes data"},
+	{"toolsets", "LEELOO_TOOLSETS", "comma-separated toolsets, or all: people, chats, templates, orders, tags, tunnels, leadgen, users, connections, calls"},
+	{"tools", "LEELOO_TOOLS", "comma-separated tool names to serve in addition to --toolsets"},
+	{"exclude-tools", "LEELOO_EXCLUDE_TOOLS", "comma-separated tool names to leave out"},
+	{"timeout", "LEELOO_TIMEOUT", "timeout of each request to Leeloo"},
+	{"rate-limit", "LEELOO_RATE_LIMIT", "requests per minute to Leeloo (the vendor allows 300)"},
+	{"calls-per-minute", "LEELOO_CALLS_PER_MINUTE", "tool calls per minute per MCP session (negative: no cap)"},
+	{"log-level", "LEELOO_LOG_LEVEL", "debug, info, warn or error (logs go to stderr)"},
+}
+
+// Defaults.
+const (
+	defaultListen         = "127.0.0.1:8080"
+	defaultCallsPerMinute = 120
+	defaultMaxBodyBytes   = 1 << 20
+)
+
+// parseConfig reads flags, falling back to the environment, then defaults.
+func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (*Config, *flag.FlagSet, error) {
+	fs := flag.NewFlagSet("leeloo-mcp", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	c := &Config{}
+	str := map[string]*string{}
+	boolean := map[string]*bool{}
+	defaults := map[string]string{
+		"base-url": leeloo.DefaultBaseURL, "transport": "stdio", "listen": defaultListen, "confirm": string(guard.ModeAuto),
+		"max-sends-per-hour": strconv.Itoa(guard.DefaultMaxSendsPerHour), "toolsets": strings.Join(DefaultToolsets, ","),
+		"timeout": leeloo.DefaultTimeout.String(), "rate-limit": strconv.Itoa(leeloo.DefaultRequestsPerMin),
+		"calls-per-minute": strconv.Itoa(defaultCallsPerMinute), "log-level": "info", "sandbox": "false", "read-only": "false",
+	}
+	for _, f := range flagSpecs {
+		usage := f.usage + " (env " + f.env + ")"
+		switch f.name {
+		case "sandbox", "read-only":
+			boolean[f.name] = fs.Bool(f.name, false, usage)
+		case "http-token":
+			// The default is never shown: it may be a secret from the environment.
+			str[f.name] = fs.String(f.name, "", usage)
+		default:
+			str[f.name] = fs.String(f.name, defaults[f.name], usage)
+		}
+	}
+	version := fs.Bool("version", false, "print the version and exit")
+	fs.Usage = func() { usage(fs, stderr) }
+	if err := fs.Parse(args); err != nil {
+		return nil, fs, err
+	}
+	if *version {
+		return nil, fs, errVersion
+	}
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	get := func(name string) string {
+		if set[name] {
+			if p, ok := str[name]; ok {
+				return *p
+			}
+			return strconv.FormatBool(*boolean[name])
+		}
+		for _, f := range flagSpecs {
+			if f.name == name {
+				if v := strings.TrimSpace(getenv(f.env)); v != "" {
+					return v
+				}
+			}
+		}
+		return defaults[name]
+	}
+	var err error
+	c.Token = strings.TrimSpace(getenv("LEELOO_API_TOKEN"))
+	c.ConfirmKey = getenv("LEELOO_CONFIRM_KEY")
+	c.BaseURL = get("base-url")
+	if c.Sandbox, err = parseBool("sandbox", get("sandbox")); err != nil {
+		return nil, fs, err
+	}
+	if c.ReadOnly, err = parseBool("read-only", get("read-only")); err != nil {
+		return nil, fs, err
+	}
+	c.Transport = strings.ToLower(get("transport"))
+	if c.Transport != "stdio" && c.Transport != "sse" && c.Transport != "http" {
+		return nil, fs, fmt.Errorf("--transport %q: want stdio, sse or http", c.Transport)
+	}
+	c.Listen = get("listen")
+	if _, _, err := net.SplitHostPort(c.Listen); err != nil {
+		return nil, fs, fmt.Errorf("--listen %q: want host:port, e.g. 127.0.0.1:8080", c.Listen)
+	}
+	c.HTTPToken = get("http-token")
+	c.AllowedOrigins = splitList(get("allowed-origins"))
+	if c.Confirm, err = guard.ParseMode(get("confirm")); err != nil {
+		return nil, fs, fmt.Errorf("--confirm: %w", err)
+	}
+	if c.MaxSendsPerHour, err = parseInt("max-sends-per-hour", get("max-sends-per-hour")); err != nil {
+		return nil, fs, err
+	}
+	if c.MaxSendsPerHour == 0 {
+		return nil, fs, errors.New("--max-sends-per-hour must not be 0 (use a negative number for no cap)")
+	}
+	c.AuditLog = get("audit-log")
+	c.Toolsets = splitList(get("toolsets"))
+	c.Tools = splitList(get("tools"))
+	c.ExcludeTools = splitList(get("exclude-tools"))
+	if set["tools"] && !set["toolsets"] && getenv("LEELOO_TOOLSETS") == "" {
+		c.Toolsets = nil // --tools alone selects exactly those tools
+	}
+	if c.Timeout, err = time.ParseDuration(get("timeout")); err != nil || c.Timeout <= 0 {
+		return nil, fs, fmt.Errorf("--timeout %q: want a positive duration like 30s", get("timeout"))
+	}
+	if c.RateLimit, err = parseInt("rate-limit", get("rate-limit")); err != nil {
+		return nil, fs, err
+	}
+	if c.CallsPerMinute, err = parseInt("calls-per-minute", get("calls-per-minute")); err != nil {
+		return nil, fs, err
+	}
+	c.LogLevel = strings.ToLower(get("log-level"))
+	switch c.LogLevel {
+	case "debug", "info", "warn", "error":
+	default:
+		return nil, fs, fmt.Errorf("--log-level %q: want debug, info, warn or error", c.LogLevel)
+	}
+	c.MaxBodyBytes = defaultMaxBodyBytes
+	if c.Transport != "stdio" && !isLoopback(c.Listen) && c.HTTPToken == "" {
+		return nil, fs, fmt.Errorf("--listen %s is not a loopback address: set --http-token (or LEELOO_HTTP_TOKEN) so only your clients can connect", c.Listen)
+	}
+	switch {
+	case c.Sandbox:
+		c.sandboxReason = "--sandbox"
+	case c.Token == "":
+		c.Sandbox, c.sandboxReason = true, "LEELOO_API_TOKEN is not set"
+	}
+	return c, fs, nil
+}
+
+var errVersion = errors.New("version requested")
+
+func parseBool(name, v string) (bool, error) {
+	b, err := strconv.ParseBool(v)
+	if err != nil {
+		return false, fmt.Errorf("--%s %q: want true or false", name, v)
+	}
+	return b, nil
+}
+
+func parseInt(name, v string) (int, error) {
+	n, err := strconv.Atoi(strings.TrimSpace(v))
+	if err != nil {
+		return 0, fmt.Errorf("--%s %q: want a whole number", name, v)
+	}
+	return n, nil
+}
+
+func splitList(s string) []string {
+	var out []string
+	for _, p := range strings.Split(s, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// isLoopback reports whether a listen address only accepts local clients.
+func isLoopback(addr string) bool {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return false
+	}
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+func usage(fs *flag.FlagSet, w io.Writer) {
+	fmt.Fprintf(w, `leeloo-mcp %s — an MCP server for a Leeloo.ai account.
+
+Usage:
+  leeloo-mcp [flags]                 serve MCP (stdio by default)
+  leeloo-mcp tools [--markdown|--stats] [flags]
+                                     print the tool catalog
+  leeloo-mcp call TOOL '{json}' [flags]
+                                     call one tool and print its result
+
+Environment:
+  LEELOO_API_TOKEN    the account's API token (never printed or logged);
+                      without it the sandbox serves demo data
+  LEELOO_CONFIRM_KEY  key for confirm tokens, shared by several server processes
+
+Flags:
+`, Version)
+	fs.PrintDefaults()
+}
+
+// stderrIsTerminal is used to keep notices short in pipes; kept simple.
+var _ = os.Stderr

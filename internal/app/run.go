@@ -1,0 +1,192 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"time"
+
+	"github.com/mark3labs/mcp-go/server"
+
+	"github.com/leeloo-mcp/leeloo-mcp/guard"
+	"github.com/leeloo-mcp/leeloo-mcp/leeloo"
+	"github.com/leeloo-mcp/leeloo-mcp/leeloo/sandbox"
+	"github.com/leeloo-mcp/leeloo-mcp/tools"
+)
+
+// Run is the whole program: main only calls it. It returns the exit code.
+func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) int {
+	cmd := ""
+	if len(args) > 0 && (args[0] == "tools" || args[0] == "call") {
+		cmd, args = args[0], args[1:]
+	}
+	var cmdArgs []string
+	var markdown, stats bool
+	if cmd != "" {
+		args, cmdArgs, markdown, stats = splitCommandArgs(cmd, args)
+	}
+	cfg, fs, err := parseConfig(args, getenv, stderr)
+	switch {
+	case errors.Is(err, flag.ErrHelp):
+		return 0
+	case errors.Is(err, errVersion):
+		fmt.Fprintln(stdout, "leeloo-mcp", Version)
+		return 0
+	case err != nil:
+		if fs != nil && !errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintln(stderr, "leeloo-mcp:", err)
+		}
+		return 2
+	}
+	log := newLogger(stderr, cfg.LogLevel)
+	env, err := newEnv(cfg, log)
+	if err != nil {
+		fmt.Fprintln(stderr, "leeloo-mcp:", err)
+		return 1
+	}
+	defer env.close()
+
+	switch cmd {
+	case "tools":
+		return printCatalog(stdout, stderr, env, markdown, stats)
+	case "call":
+		return callOnce(ctx, stdout, stderr, env, cmdArgs)
+	}
+	if cfg.Sandbox {
+		fmt.Fprintf(stderr, "leeloo-mcp: serving the SANDBOX (%s): demo data, nothing reaches a real Leeloo account. Set LEELOO_API_TOKEN to use yours.\n", cfg.sandboxReason)
+	}
+	if err := serve(ctx, cfg, env, stdin, stdout, stderr, log); err != nil {
+		fmt.Fprintln(stderr, "leeloo-mcp:", err)
+		return 1
+	}
+	return 0
+}
+
+// splitCommandArgs separates a subcommand's own arguments from the flags.
+func splitCommandArgs(cmd string, args []string) (flags, positional []string, markdown, stats bool) {
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		switch {
+		case cmd == "tools" && (a == "--markdown" || a == "-markdown"):
+			markdown = true
+		case cmd == "tools" && (a == "--stats" || a == "-stats"):
+			stats = true
+		case len(a) > 1 && a[0] == '-':
+			flags = append(flags, a)
+			if !hasValue(a) && i+1 < len(args) && needsValue(a) {
+				flags = append(flags, args[i+1])
+				i++
+			}
+		default:
+			positional = append(positional, a)
+		}
+	}
+	return flags, positional, markdown, stats
+}
+
+func hasValue(a string) bool {
+	for _, c := range a {
+		if c == '=' {
+			return true
+		}
+	}
+	return false
+}
+
+func needsValue(a string) bool {
+	name := a
+	for len(name) > 0 && name[0] == '-' {
+		name = name[1:]
+	}
+	return name != "sandbox" && name != "read-only" && name != "version" && name != "help" && name != "h"
+}
+
+func newLogger(w io.Writer, level string) *slog.Logger {
+	var l slog.Level
+	_ = l.UnmarshalText([]byte(level))
+	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: l}))
+}
+
+// env is a configured client, guard and server.
+type env struct {
+	cfg    *Config
+	client *leeloo.Client
+	guard  *guard.Guard
+	tools  []tools.Tool
+	audit  *os.File
+	sb     *sandbox.Server
+	srv    *server.MCPServer
+}
+
+func (e *env) close() {
+	if e.audit != nil {
+		_ = e.audit.Close()
+	}
+}
+
+func newEnv(cfg *Config, log *slog.Logger) (*env, error) {
+	e := &env{cfg: cfg}
+	opts := leeloo.Options{
+		BaseURL: cfg.BaseURL, Token: cfg.Token, Timeout: cfg.Timeout, RequestsPerMinute: cfg.RateLimit,
+		UserAgent: "leeloo-mcp/" + Version,
+	}
+	if cfg.Sandbox {
+		e.sb = sandbox.New(sandbox.Options{})
+		opts.Token = sandbox.DefaultToken
+		opts.BaseURL = "http://sandbox.invalid/api/v2"
+		opts.HTTPClient = &http.Client{Transport: handlerTransport{e.sb}}
+		opts.RequestsPerMinute = -1
+	}
+	client, err := leeloo.NewClient(opts)
+	if err != nil {
+		return nil, err
+	}
+	e.client = client
+	gcfg := guard.Config{
+		Mode: cfg.Confirm, Key: []byte(cfg.ConfirmKey), MaxSendsPerHour: cfg.MaxSendsPerHour,
+		ReadOnly: cfg.ReadOnly, ErrorResult: tools.ErrorResult,
+	}
+	if cfg.AuditLog != "" {
+		f, err := os.OpenFile(cfg.AuditLog, os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o600)
+		if err != nil {
+			return nil, fmt.Errorf("--audit-log: %w", err)
+		}
+		e.audit, gcfg.Audit = f, f
+	}
+	if e.guard, err = guard.New(gcfg); err != nil {
+		e.close()
+		return nil, err
+	}
+	srv, selected, err := buildServer(cfg, client, e.guard, log)
+	if err != nil {
+		e.close()
+		return nil, err
+	}
+	e.tools = selected
+	e.srv = srv
+	return e, nil
+}
+
+// handlerTransport serves HTTP requests from an in-process handler: the
+// sandbox needs no socket.
+type handlerTransport struct{ h http.Handler }
+
+func (t handlerTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	if err := r.Context().Err(); err != nil {
+		return nil, err
+	}
+	rec := httptest.NewRecorder()
+	t.h.ServeHTTP(rec, r)
+	res := rec.Result()
+	res.Request = r
+	return res, nil
+}
+
+// shutdownGrace bounds a graceful HTTP shutdown.
+const shutdownGrace = 5 * time.Second

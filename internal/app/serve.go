@@ -1,0 +1,130 @@
+package app
+
+import (
+	"context"
+	"crypto/subtle"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/mark3labs/mcp-go/server"
+)
+
+// serve runs the configured transport until ctx ends.
+func serve(ctx context.Context, cfg *Config, e *env, stdin io.Reader, stdout, stderr io.Writer, log *slog.Logger) error {
+	if cfg.Transport == "stdio" {
+		s := server.NewStdioServer(e.srv)
+		s.SetErrorLogger(slog.NewLogLogger(log.Handler(), slog.LevelError))
+		err := s.Listen(ctx, stdin, stdout)
+		if err == nil || errors.Is(err, context.Canceled) || errors.Is(err, io.EOF) {
+			return nil
+		}
+		return err
+	}
+	ln, err := net.Listen("tcp", cfg.Listen)
+	if err != nil {
+		return fmt.Errorf("--listen %s: %w", cfg.Listen, err)
+	}
+	return serveHTTP(ctx, cfg, e, ln, stderr, log)
+}
+
+// serveHTTP serves Streamable HTTP at /mcp (http transport) and legacy SSE at
+// /sse and /message (both transports) on ln, behind the HTTP guards.
+func serveHTTP(ctx context.Context, cfg *Config, e *env, ln net.Listener, stderr io.Writer, log *slog.Logger) error {
+	h := httpHandler(cfg, e, ln.Addr().String())
+	hs := &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: 10 * time.Second,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	paths := "/sse and /message (legacy SSE)"
+	if cfg.Transport == "http" {
+		paths = "/mcp (Streamable HTTP), " + paths
+	}
+	fmt.Fprintf(stderr, "leeloo-mcp: listening on http://%s: %s\n", ln.Addr(), paths)
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	sctx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
+	defer cancel()
+	_ = hs.Shutdown(sctx)
+	return nil
+}
+
+// httpHandler builds the routes and wraps them in the guards.
+func httpHandler(cfg *Config, e *env, addr string) http.Handler {
+	mux := http.NewServeMux()
+	if cfg.Transport == "http" {
+		mux.Handle("/mcp", server.NewStreamableHTTPServer(e.srv, server.WithEndpointPath("/mcp")))
+	}
+	sse := server.NewSSEServer(e.srv, server.WithSSEEndpoint("/sse"), server.WithMessageEndpoint("/message"),
+		server.WithBaseURL("http://"+addr), server.WithKeepAlive(true))
+	mux.Handle("/sse", sse.SSEHandler())
+	mux.Handle("/message", sse.MessageHandler())
+	mux.HandleFunc("/healthz", func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		_, _ = io.WriteString(w, "ok\n")
+	})
+	return guardHTTP(cfg, mux)
+}
+
+// guardHTTP applies, in order: the Origin check (DNS rebinding and browser
+// pages), the bearer token when configured, and the request body cap.
+func guardHTTP(cfg *Config, next http.Handler) http.Handler {
+	token := []byte(cfg.HTTPToken)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/healthz" {
+			next.ServeHTTP(w, r)
+			return
+		}
+		if o := r.Header.Get("Origin"); o != "" && !originAllowed(o, cfg.AllowedOrigins) {
+			http.Error(w, "Forbidden: origin "+o+" is not allowed (see --allowed-origins)", http.StatusForbidden)
+			return
+		}
+		if len(token) > 0 {
+			got, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+			if !ok || subtle.ConstantTimeCompare([]byte(strings.TrimSpace(got)), token) != 1 {
+				w.Header().Set("WWW-Authenticate", `Bearer realm="leeloo-mcp"`)
+				http.Error(w, "Unauthorized: send Authorization: Bearer <--http-token>", http.StatusUnauthorized)
+				return
+			}
+		}
+		if r.Body != nil && r.ContentLength > cfg.MaxBodyBytes {
+			http.Error(w, fmt.Sprintf("Request body too large (limit %d bytes)", cfg.MaxBodyBytes), http.StatusRequestEntityTooLarge)
+			return
+		}
+		if r.Body != nil {
+			r.Body = http.MaxBytesReader(w, r.Body, cfg.MaxBodyBytes)
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// originAllowed accepts loopback origins and the configured ones.
+func originAllowed(origin string, allowed []string) bool {
+	for _, a := range allowed {
+		if a == "*" || strings.EqualFold(strings.TrimRight(a, "/"), origin) {
+			return true
+		}
+	}
+	u, err := url.Parse(origin)
+	if err != nil || u.Host == "" {
+		return false
+	}
+	host := u.Hostname()
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}

@@ -1,0 +1,213 @@
+package tools
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/mark3labs/mcp-go/mcp"
+
+	"github.com/leeloo-mcp/leeloo-mcp/leeloo"
+)
+
+// Paging limits shared by list tools.
+const (
+	defaultLimit = 20
+	maxLimit     = 100
+	maxTextRunes = 4096
+)
+
+// Page is the paging arguments of list tools.
+type Page struct {
+	Limit  int `json:"limit,omitempty" jsonschema:"minimum=1,maximum=100" jsonschema_description:"Default 20."`
+	Offset int `json:"offset,omitempty" jsonschema:"minimum=0" jsonschema_description:"From next_offset."`
+}
+
+func (p Page) options() (*leeloo.ListOptions, error) {
+	if p.Limit < 0 || p.Limit > maxLimit {
+		return nil, argErrorf("limit must be between 1 and %d", maxLimit)
+	}
+	if p.Offset < 0 {
+		return nil, argErrorf("offset must be 0 or more")
+	}
+	l := p.Limit
+	if l == 0 {
+		l = defaultLimit
+	}
+	return &leeloo.ListOptions{Limit: l, Offset: p.Offset}, nil
+}
+
+// pageInfo is the paging part of a list result.
+type pageInfo struct {
+	Total      int `json:"total,omitempty"`
+	NextOffset int `json:"next_offset,omitempty"`
+}
+
+func paging(o *leeloo.ListOptions, got int, r *leeloo.Response) pageInfo {
+	p := pageInfo{}
+	if r != nil && r.Meta != nil {
+		p.Total = r.Meta.TotalCount
+	}
+	next := o.Offset + got
+	if got > 0 && (p.Total > next || (p.Total == 0 && got >= o.Limit)) {
+		p.NextOffset = next
+	}
+	return p
+}
+
+func (p pageInfo) line() string {
+	switch {
+	case p.NextOffset > 0 && p.Total > 0:
+		return fmt.Sprintf("%d in all; more with offset=%d.", p.Total, p.NextOffset)
+	case p.NextOffset > 0:
+		return fmt.Sprintf("More with offset=%d.", p.NextOffset)
+	case p.Total > 0:
+		return fmt.Sprintf("%d in all.", p.Total)
+	}
+	return ""
+}
+
+// checkID validates a Leeloo object id (24 hex characters).
+func checkID(field, v, finder string) error {
+	if len(v) == 24 {
+		ok := true
+		for _, c := range v {
+			if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F') {
+				ok = false
+				break
+			}
+		}
+		if ok {
+			return nil
+		}
+	}
+	if v == "" {
+		return argErrorf("%s is required; %s", field, finder)
+	}
+	return argErrorf("%s %q is not a Leeloo id (24 hex characters); %s", field, v, finder)
+}
+
+// Finder hints for checkID.
+const (
+	findPerson   = "find it with search_people"
+	findAccount  = "find it in get_person (accounts) or list_communication_channels"
+	findOrder    = "find it with list_orders"
+	findTunnel   = "find it with list_tunnels"
+	findUser     = "find it with list_users"
+	findTemplate = "find it with list_templates"
+	findCategory = "find it with list_template_categories"
+	findLeadgen  = "find it with get_tunnel"
+	findConn     = "find it with list_connections"
+	findTag      = "find it with list_tags"
+)
+
+// parseDate reads YYYY-MM-DD (a UTC day) or RFC 3339 in any zone, and
+// returns it in UTC.
+func parseDate(field, s string) (time.Time, error) {
+	s = strings.TrimSpace(s)
+	if t, err := time.Parse(time.DateOnly, s); err == nil {
+		return t, nil
+	}
+	if t, err := time.Parse(time.RFC3339, s); err == nil {
+		return t.UTC(), nil
+	}
+	return time.Time{}, argErrorf("%s %q is not a date: use YYYY-MM-DD or RFC 3339 like 2026-03-01T09:30:00+02:00", field, s)
+}
+
+// optDate parses an optional date.
+func optDate(field, s string) (time.Time, error) {
+	if strings.TrimSpace(s) == "" {
+		return time.Time{}, nil
+	}
+	return parseDate(field, s)
+}
+
+// checkText bounds free text a tool sends.
+func checkText(field, s string, required bool) error {
+	if required && strings.TrimSpace(s) == "" {
+		return argErrorf("%s must not be empty", field)
+	}
+	if n := len([]rune(s)); n > maxTextRunes {
+		return argErrorf("%s is %d characters; the limit is %d", field, n, maxTextRunes)
+	}
+	return nil
+}
+
+// tagCache keeps the account's tags for a minute, to resolve names to ids.
+type tagCache struct {
+	mu   sync.Mutex
+	at   time.Time
+	tags []leeloo.Tag
+}
+
+const tagCacheTTL = time.Minute
+
+func (d *Deps) listTags(ctx context.Context) ([]leeloo.Tag, error) {
+	d.tags.mu.Lock()
+	defer d.tags.mu.Unlock()
+	if d.tags.tags != nil && d.now().Sub(d.tags.at) < tagCacheTTL {
+		return d.tags.tags, nil
+	}
+	tags, _, err := d.Client.Tags.List(ctx)
+	if err != nil {
+		return nil, err
+	}
+	d.tags.tags, d.tags.at = tags, d.now()
+	return tags, nil
+}
+
+// resolveTag finds a tag by id or by name (case-insensitive).
+func (d *Deps) resolveTag(ctx context.Context, ref string) (leeloo.Tag, error) {
+	ref = strings.TrimSpace(ref)
+	if ref == "" {
+		return leeloo.Tag{}, argErrorf("tag is required: a tag name or id from list_tags")
+	}
+	tags, err := d.listTags(ctx)
+	if err != nil {
+		return leeloo.Tag{}, err
+	}
+	for _, t := range tags {
+		if t.ID == ref || strings.EqualFold(t.Name, ref) {
+			return t, nil
+		}
+	}
+	names := make([]string, 0, len(tags))
+	for i, t := range tags {
+		if i == 20 {
+			names = append(names, "…")
+			break
+		}
+		names = append(names, t.Name)
+	}
+	return leeloo.Tag{}, argErrorf("no tag %q in this account; tags: %s", ref, strings.Join(names, ", "))
+}
+
+// result is a successful tool result: compact text for the model plus the
+// same facts as structured content.
+func result(text string, structured any) *mcp.CallToolResult {
+	r := &mcp.CallToolResult{Content: []mcp.Content{mcp.NewTextContent(text)}}
+	if structured != nil {
+		r.StructuredContent = structured
+	}
+	return r
+}
+
+// jsonText renders v as compact JSON for the text part of a result.
+func jsonText(v any) string {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Sprint(v)
+	}
+	return string(b)
+}
+
+// fmtTime formats a time for the model: UTC, minutes.
+func fmtTime(t leeloo.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format("2006-01-02 15:04Z")
+}

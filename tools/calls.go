@@ -1,0 +1,77 @@
+package tools
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+	"strings"
+
+	"github.com/leeloo-mcp/leeloo-mcp/guard"
+	"github.com/leeloo-mcp/leeloo-mcp/leeloo"
+)
+
+type logCallArgs struct {
+	UserID     string `json:"user_id" jsonschema_description:"Manager."`
+	AccountID  string `json:"account_id"`
+	From       string `json:"from"`
+	To         string `json:"to"`
+	Date       string `json:"date" jsonschema_description:"Start, RFC 3339."`
+	Duration   int    `json:"duration_seconds" jsonschema:"minimum=0"`
+	Status     string `json:"status" jsonschema:"enum=TALKING,enum=SUCCESS,enum=NO_ANSWER,enum=CLOSED_BY_SYSTEM"`
+	Type       string `json:"type" jsonschema:"enum=INBOUND,enum=OUTBOUND"`
+	RecordLink string `json:"record_link,omitempty"`
+	controlsHolder
+}
+
+// LogCall is log_call: POST /calls.
+func LogCall(d *Deps) Tool {
+	return writeTool(d, meta{
+		name: "log_call", title: "Log phone call", toolset: "calls", endpoint: "POST /calls",
+		desc: "Log a phone call with a customer.",
+	}, func(ctx context.Context, a *logCallArgs) (*guard.Action, error) {
+		if err := checkID("user_id", a.UserID, findUser); err != nil {
+			return nil, err
+		}
+		if err := checkID("account_id", a.AccountID, findAccount); err != nil {
+			return nil, err
+		}
+		a.Status, a.Type = strings.ToUpper(a.Status), strings.ToUpper(a.Type)
+		switch a.Status {
+		case leeloo.CallTalking, leeloo.CallSuccess, leeloo.CallNoAnswer, leeloo.CallClosedBySystem:
+		default:
+			return nil, argErrorf("status must be TALKING, SUCCESS, NO_ANSWER or CLOSED_BY_SYSTEM, not %q", a.Status)
+		}
+		if a.Type != leeloo.CallInbound && a.Type != leeloo.CallOutbound {
+			return nil, argErrorf("type must be INBOUND or OUTBOUND, not %q", a.Type)
+		}
+		if a.Duration < 0 {
+			return nil, argErrorf("duration_seconds must not be negative")
+		}
+		if strings.TrimSpace(a.From) == "" || strings.TrimSpace(a.To) == "" {
+			return nil, argErrorf("from and to are required")
+		}
+		if a.RecordLink != "" {
+			if u, err := url.Parse(a.RecordLink); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+				return nil, argErrorf("record_link %q is not an http(s) URL", a.RecordLink)
+			}
+		}
+		when, err := parseDate("date", a.Date)
+		if err != nil {
+			return nil, err
+		}
+		req := leeloo.LogCallRequest{UserID: a.UserID, From: a.From, To: a.To, Date: when, AccountID: a.AccountID,
+			RecordLink: a.RecordLink, Status: a.Status, Duration: a.Duration, Type: a.Type}
+		return &guard.Action{
+			Preview: fmt.Sprintf("Log an %s call %s → %s on %s, %d s, %s, by user %s for account %s.",
+				a.Type, a.From, a.To, when.Format("2006-01-02 15:04 UTC"), a.Duration, a.Status, a.UserID, a.AccountID),
+			Execute: func(ctx context.Context) (*guard.Outcome, error) {
+				c, _, err := d.Client.Calls.Log(ctx, req)
+				if err != nil {
+					return nil, err
+				}
+				ids := map[string]string{"call_id": c.ID, "account_id": a.AccountID}
+				return &guard.Outcome{Text: "Logged call " + c.ID + ".", Structured: ids, IDs: ids}, nil
+			},
+		}, nil
+	})
+}

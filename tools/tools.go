@@ -1,0 +1,304 @@
+// Package tools exposes every Leeloo API v2 endpoint as an MCP tool. One file
+// per API domain; this file holds the few shared helpers. Every mutating tool
+// passes through the guard package.
+package tools
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/invopop/jsonschema"
+	"github.com/mark3labs/mcp-go/mcp"
+	"github.com/mark3labs/mcp-go/server"
+
+	"github.com/leeloo-mcp/leeloo-mcp/guard"
+	"github.com/leeloo-mcp/leeloo-mcp/leeloo"
+)
+
+// Deps is what the tools share.
+type Deps struct {
+	Client *leeloo.Client
+	Guard  *guard.Guard
+	// Now is the clock; time.Now when nil.
+	Now func() time.Time
+
+	tags tagCache
+}
+
+func (d *Deps) now() time.Time {
+	if d.Now != nil {
+		return d.Now()
+	}
+	return time.Now()
+}
+
+// Tool is a server tool with its catalog facts.
+type Tool struct {
+	server.ServerTool
+	// Toolset groups tools for --toolsets.
+	Toolset string
+	// Mutating tools change data and pass through the guard.
+	Mutating bool
+	// CustomerFacing tools reach a customer (a message, a notification, a
+	// bot flow).
+	CustomerFacing bool
+	// Endpoint is the API call behind the tool, e.g. "GET /people".
+	Endpoint string
+}
+
+// Toolsets names the toolsets in catalog order.
+var Toolsets = []string{"people", "chats", "templates", "orders", "tags", "tunnels", "leadgen", "users", "connections", "calls"}
+
+// All returns every tool, in catalog order.
+func All(d *Deps) []Tool {
+	ctors := []func(*Deps) Tool{
+		SearchPeople, GetPerson, GetPersonByAccount, CreatePerson, UpdatePerson, AddComment,
+		ListCommunicationChannels, GetChatMessages, SendMessage,
+		ListTemplateCategories, ListTemplates, SendTemplate,
+		ListOrders, GetOrder, CreateOrder, UpdateManualOrder,
+		ListTags, AddTag, RemoveTag,
+		ListTunnels, GetTunnel, GetTunnelsStats, GetTunnelStats, SubscribeToTunnel,
+		CreateTrafficSource, AddSMSContacts,
+		ListUsers, GetUser,
+		ListConnections,
+		LogCall,
+	}
+	out := make([]Tool, 0, len(ctors))
+	for _, c := range ctors {
+		out = append(out, c(d))
+	}
+	return out
+}
+
+// Selection picks tools by toolset and name.
+type Selection struct {
+	// Toolsets to include; empty or "all" means every toolset.
+	Toolsets []string
+	// Tools to include by name, in addition to the toolsets.
+	Tools []string
+	// Exclude removes tools by name.
+	Exclude []string
+	// ReadOnly removes every mutating tool, whatever else is asked.
+	ReadOnly bool
+}
+
+// Select filters tools by s. Unknown toolset or tool names are an error.
+func Select(all []Tool, s Selection) ([]Tool, error) {
+	names := map[string]bool{}
+	for _, t := range all {
+		names[t.Tool.Name] = true
+	}
+	allSets := len(s.Toolsets) == 0 || slices.Contains(s.Toolsets, "all")
+	for _, ts := range s.Toolsets {
+		if ts != "all" && !slices.Contains(Toolsets, ts) {
+			return nil, fmt.Errorf("unknown toolset %q (known: all, %v)", ts, Toolsets)
+		}
+	}
+	if len(s.Tools) > 0 && len(s.Toolsets) == 0 {
+		allSets = false
+	}
+	for _, n := range append(slices.Clone(s.Tools), s.Exclude...) {
+		if !names[n] {
+			return nil, fmt.Errorf("unknown tool %q (see `leeloo-mcp tools`)", n)
+		}
+	}
+	var out []Tool
+	for _, t := range all {
+		in := (allSets || slices.Contains(s.Toolsets, t.Toolset) || slices.Contains(s.Tools, t.Tool.Name)) &&
+			!slices.Contains(s.Exclude, t.Tool.Name) && !(s.ReadOnly && t.Mutating)
+		if in {
+			out = append(out, t)
+		}
+	}
+	return out, nil
+}
+
+// ServerTools unwraps the mcp-go tools for registration.
+func ServerTools(ts []Tool) []server.ServerTool {
+	out := make([]server.ServerTool, len(ts))
+	for i, t := range ts {
+		out[i] = t.ServerTool
+	}
+	return out
+}
+
+// meta describes a tool.
+type meta struct {
+	name, title, toolset, endpoint, desc string
+	// For mutating tools:
+	destructive, idempotent, customer bool
+}
+
+func ptr(b bool) *bool { return &b }
+
+// Hints are a tool's behaviour hints, every one decided explicitly.
+type Hints struct {
+	ReadOnly, Destructive, Idempotent, OpenWorld bool
+}
+
+// Spec defaults of the MCP tool annotations: what a client assumes when a
+// hint is absent.
+var specDefaults = Hints{ReadOnly: false, Destructive: true, Idempotent: false, OpenWorld: true}
+
+// wireAnnotations publishes only the hints that differ from the spec's
+// defaults (and, for read-only tools, none of the write-only hints, which
+// the spec says are meaningful only when readOnlyHint is false): every byte
+// of tools/list is spent in every conversation, and a client reading the
+// annotations gets exactly the hints decided here.
+func wireAnnotations(title string, h Hints) mcp.ToolAnnotation {
+	a := mcp.ToolAnnotation{Title: title}
+	if h.ReadOnly != specDefaults.ReadOnly {
+		a.ReadOnlyHint = ptr(h.ReadOnly)
+	}
+	if !h.ReadOnly {
+		if h.Destructive != specDefaults.Destructive {
+			a.DestructiveHint = ptr(h.Destructive)
+		}
+		if h.Idempotent != specDefaults.Idempotent {
+			a.IdempotentHint = ptr(h.Idempotent)
+		}
+	}
+	if h.OpenWorld != specDefaults.OpenWorld {
+		a.OpenWorldHint = ptr(h.OpenWorld)
+	}
+	return a
+}
+
+// EffectiveHints reads a tool's annotations as a client does, applying the
+// spec's defaults to absent hints.
+func EffectiveHints(a mcp.ToolAnnotation) Hints {
+	h := specDefaults
+	if a.ReadOnlyHint != nil {
+		h.ReadOnly = *a.ReadOnlyHint
+	}
+	if h.ReadOnly {
+		h.Destructive, h.Idempotent = false, true
+	}
+	if a.DestructiveHint != nil {
+		h.Destructive = *a.DestructiveHint
+	}
+	if a.IdempotentHint != nil {
+		h.Idempotent = *a.IdempotentHint
+	}
+	if a.OpenWorldHint != nil {
+		h.OpenWorld = *a.OpenWorldHint
+	}
+	return h
+}
+
+func newTool(m meta, schema json.RawMessage, readOnly bool, h server.ToolHandlerFunc) Tool {
+	t := mcp.Tool{
+		Name:           m.name,
+		Description:    m.desc,
+		RawInputSchema: schema,
+		Annotations:    wireAnnotations(m.title, Hints{ReadOnly: readOnly, Destructive: !readOnly && m.destructive, Idempotent: readOnly || m.idempotent, OpenWorld: true}),
+	}
+	return Tool{
+		ServerTool:     server.ServerTool{Tool: t, Handler: h},
+		Toolset:        m.toolset,
+		Mutating:       !readOnly,
+		CustomerFacing: m.customer,
+		Endpoint:       m.endpoint,
+	}
+}
+
+// readTool builds a read-only tool from a typed handler.
+func readTool[A any](m meta, h func(ctx context.Context, a *A) (*mcp.CallToolResult, error)) Tool {
+	return newTool(m, schemaOf[A](), true, func(ctx context.Context, req mcp.CallToolRequest) (*mcp.CallToolResult, error) {
+		a := new(A)
+		if err := bindArgs(req, a); err != nil {
+			return errorResult(err), nil
+		}
+		res, err := h(ctx, a)
+		if err != nil {
+			return errorResult(err), nil
+		}
+		return res, nil
+	})
+}
+
+// guarded is implemented by argument structs that embed guard.Controls.
+type guarded interface{ controls() guard.Controls }
+
+// writeTool builds a mutating tool: plan validates the arguments, looks the
+// targets up and describes the action; the guard decides whether and when it
+// executes.
+func writeTool[A any, PA interface {
+	*A
+	guarded
+}](d *Deps, m meta, plan func(ctx context.Context, a *A) (*guard.Action, error)) Tool {
+	return newTool(m, schemaOf[A](), false, func(ctx context.Context, req mcp.CallToolRequest) (*mcp.CallToolResult, error) {
+		a := new(A)
+		if err := bindArgs(req, a); err != nil {
+			return errorResult(err), nil
+		}
+		act, err := plan(ctx, a)
+		if err != nil {
+			return errorResult(err), nil
+		}
+		act.Tool = m.name
+		act.CustomerFacing = act.CustomerFacing || m.customer
+		if act.Args == nil {
+			act.Args = canonicalArgs(a)
+		}
+		return d.Guard.Run(ctx, req, PA(a).controls(), act), nil
+	})
+}
+
+// controlsHolder is embedded by mutating tools' argument structs.
+type controlsHolder struct {
+	guard.Controls
+}
+
+func (c controlsHolder) controls() guard.Controls { return c.Controls }
+
+// canonicalArgs is the arguments without the guard controls, as a map with
+// sorted keys: what a confirmation binds to and the audit log records.
+func canonicalArgs(a any) map[string]any {
+	b, _ := json.Marshal(a)
+	var m map[string]any
+	_ = json.Unmarshal(b, &m)
+	delete(m, "dry_run")
+	delete(m, "confirm_token")
+	return m
+}
+
+func bindArgs(req mcp.CallToolRequest, a any) error {
+	if req.Params.Arguments == nil && len(req.Params.RawArguments) == 0 {
+		return nil
+	}
+	if err := req.BindArguments(a); err != nil {
+		return argErrorf("arguments do not match the tool's input schema: %v", err)
+	}
+	return nil
+}
+
+var schemaCache sync.Map // reflect type name -> json.RawMessage
+
+// schemaOf reflects A into a flat input schema: no $schema, $id, $defs, $ref,
+// additionalProperties false, and always a properties object.
+func schemaOf[A any]() json.RawMessage {
+	key := fmt.Sprintf("%T", *new(A))
+	if v, ok := schemaCache.Load(key); ok {
+		return v.(json.RawMessage)
+	}
+	r := jsonschema.Reflector{DoNotReference: true, Anonymous: true, ExpandedStruct: true}
+	s := r.Reflect(new(A))
+	s.Version = ""
+	s.ID = ""
+	if s.Properties == nil || s.Properties.Len() == 0 {
+		b := json.RawMessage(`{"type":"object","properties":{},"additionalProperties":false}`)
+		schemaCache.Store(key, b)
+		return b
+	}
+	b, err := json.Marshal(s)
+	if err != nil {
+		panic(fmt.Sprintf("tools: schema of %s: %v", key, err))
+	}
+	schemaCache.Store(key, json.RawMessage(b))
+	return b
+}

@@ -1,0 +1,183 @@
+package tools
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/mark3labs/mcp-go/mcp"
+
+	"github.com/leeloo-mcp/leeloo-mcp/guard"
+	"github.com/leeloo-mcp/leeloo-mcp/leeloo"
+)
+
+type tunnelOut struct {
+	ID           string               `json:"tunnel_id"`
+	Name         string               `json:"name"`
+	Created      string               `json:"created,omitempty"`
+	Leadgentools []leeloo.Leadgentool `json:"leadgentools,omitempty"`
+}
+
+type listTunnelsArgs struct{ Page }
+
+// ListTunnels is list_tunnels: GET /tunnels.
+func ListTunnels(d *Deps) Tool {
+	return readTool(meta{
+		name: "list_tunnels", title: "List tunnels", toolset: "tunnels", endpoint: "GET /tunnels",
+		desc: "List tunnels (chat-bot sales funnels).",
+	}, func(ctx context.Context, a *listTunnelsArgs) (*mcp.CallToolResult, error) {
+		lo, err := a.options()
+		if err != nil {
+			return nil, err
+		}
+		ts, resp, err := d.Client.Tunnels.List(ctx, lo)
+		if err != nil {
+			return nil, err
+		}
+		out := struct {
+			Tunnels []tunnelOut `json:"tunnels"`
+			pageInfo
+		}{Tunnels: make([]tunnelOut, 0, len(ts)), pageInfo: paging(lo, len(ts), resp)}
+		for _, t := range ts {
+			out.Tunnels = append(out.Tunnels, tunnelOut{ID: t.ID, Name: t.Name, Created: fmtTime(t.CreatedAt)})
+		}
+		return result(fmt.Sprintf("%d tunnels. %s\n%s", len(ts), out.line(), jsonText(out)), out), nil
+	})
+}
+
+type tunnelArgs struct {
+	TunnelID string `json:"tunnel_id"`
+}
+
+// GetTunnel is get_tunnel: GET /tunnels/{tunnel_id}?include=leadgentools.
+func GetTunnel(d *Deps) Tool {
+	return readTool(meta{
+		name: "get_tunnel", title: "Get tunnel", toolset: "tunnels", endpoint: "GET /tunnels/{tunnel_id}",
+		desc: "A tunnel and its leadgen tools (links, QR codes, widgets).",
+	}, func(ctx context.Context, a *tunnelArgs) (*mcp.CallToolResult, error) {
+		if err := checkID("tunnel_id", a.TunnelID, findTunnel); err != nil {
+			return nil, err
+		}
+		t, _, err := d.Client.Tunnels.Get(ctx, a.TunnelID)
+		if err != nil {
+			return nil, err
+		}
+		out := tunnelOut{ID: t.ID, Name: t.Name, Created: fmtTime(t.CreatedAt), Leadgentools: t.Leadgentools}
+		return result("Tunnel.\n"+jsonText(out), out), nil
+	})
+}
+
+// statsOut is tunnel statistics with the funnel's conversion rates.
+type statsOut struct {
+	leeloo.TunnelStats
+	VisitToSubscriber float64 `json:"visit_to_subscriber_pct"`
+	SubscriberToOrder float64 `json:"subscriber_to_order_pct"`
+	OrderToSale       float64 `json:"order_to_sale_pct"`
+	ROI               float64 `json:"roi_pct,omitempty"`
+}
+
+func pct(a, b float64) float64 {
+	if b == 0 {
+		return 0
+	}
+	return float64(int(a/b*1000+0.5)) / 10
+}
+
+func statsResult(label string, items []leeloo.TunnelStats) *mcp.CallToolResult {
+	var sum leeloo.TunnelStats
+	for _, s := range items {
+		sum = sum.Add(s)
+	}
+	out := statsOut{
+		TunnelStats:       sum,
+		VisitToSubscriber: pct(float64(sum.Subscribers), float64(sum.Visits)),
+		SubscriberToOrder: pct(float64(sum.Orders), float64(sum.Subscribers)),
+		OrderToSale:       pct(float64(sum.Sales), float64(sum.Orders)),
+	}
+	if sum.TotalExpenses > 0 {
+		out.ROI = pct(sum.TotalSale-sum.TotalExpenses, sum.TotalExpenses)
+	}
+	return result(label+" (totalSale in USD).\n"+jsonText(out), out)
+}
+
+// GetTunnelsStats is get_tunnels_stats: GET /tunnels/stats.
+func GetTunnelsStats(d *Deps) Tool {
+	return readTool(meta{
+		name: "get_tunnels_stats", title: "All tunnels' statistics", toolset: "tunnels", endpoint: "GET /tunnels/stats",
+		desc: "Funnel statistics of all tunnels with conversion rates.",
+	}, func(ctx context.Context, _ *noArgs) (*mcp.CallToolResult, error) {
+		st, _, err := d.Client.Tunnels.Stats(ctx)
+		if err != nil {
+			return nil, err
+		}
+		return statsResult("All tunnels", st), nil
+	})
+}
+
+// GetTunnelStats is get_tunnel_stats: GET /tunnels/{tunnel_id}/stats.
+func GetTunnelStats(d *Deps) Tool {
+	return readTool(meta{
+		name: "get_tunnel_stats", title: "Tunnel statistics", toolset: "tunnels", endpoint: "GET /tunnels/{tunnel_id}/stats",
+		desc: "One tunnel's funnel statistics with conversion rates.",
+	}, func(ctx context.Context, a *tunnelArgs) (*mcp.CallToolResult, error) {
+		if err := checkID("tunnel_id", a.TunnelID, findTunnel); err != nil {
+			return nil, err
+		}
+		st, _, err := d.Client.Tunnels.TunnelStats(ctx, a.TunnelID)
+		if err != nil {
+			return nil, err
+		}
+		return statsResult("Tunnel "+a.TunnelID, st), nil
+	})
+}
+
+type subscribeArgs struct {
+	AccountID     string `json:"account_id"`
+	TunnelID      string `json:"tunnel_id"`
+	TunnelBlockID string `json:"tunnel_block_id" jsonschema_description:"Block to start at."`
+	controlsHolder
+}
+
+// SubscribeToTunnel is subscribe_to_tunnel: POST /communication-channels/{account_id}/manual-subscribe.
+func SubscribeToTunnel(d *Deps) Tool {
+	return writeTool(d, meta{
+		name: "subscribe_to_tunnel", title: "Subscribe customer to tunnel", toolset: "tunnels",
+		endpoint: "POST /communication-channels/{account_id}/manual-subscribe",
+		desc:     "Subscribe a customer's account to a tunnel block: its bot flow starts messaging them.",
+		customer: true,
+	}, func(ctx context.Context, a *subscribeArgs) (*guard.Action, error) {
+		if err := checkID("account_id", a.AccountID, findAccount); err != nil {
+			return nil, err
+		}
+		if err := checkID("tunnel_id", a.TunnelID, findTunnel); err != nil {
+			return nil, err
+		}
+		if err := checkID("tunnel_block_id", a.TunnelBlockID, "copy it from the tunnel in Leeloo's editor"); err != nil {
+			return nil, err
+		}
+		r, err := d.lookupRecipient(ctx, a.AccountID)
+		if err != nil {
+			return nil, err
+		}
+		tunnel := "tunnel " + a.TunnelID
+		t, _, err := d.Client.Tunnels.Get(ctx, a.TunnelID)
+		switch {
+		case isNotFound(err):
+			return nil, argErrorf("no tunnel %s in this account; %s", a.TunnelID, findTunnel)
+		case err == nil:
+			tunnel = fmt.Sprintf("tunnel %q (%s)", t.Name, a.TunnelID)
+		}
+		return &guard.Action{
+			Preview:      fmt.Sprintf("Subscribe %s to %s at block %s: its bot flow starts messaging the customer.", r.label(), tunnel, a.TunnelBlockID),
+			Warnings:     r.warnings,
+			DuplicateKey: "subscribe_to_tunnel\x00" + a.AccountID + "\x00" + a.TunnelID + "\x00" + a.TunnelBlockID,
+			Execute: func(ctx context.Context) (*guard.Outcome, error) {
+				req := leeloo.SubscribeRequest{TunnelID: a.TunnelID, TunnelBlockID: a.TunnelBlockID}
+				if _, err := d.Client.Channels.Subscribe(ctx, a.AccountID, req); err != nil {
+					return nil, err
+				}
+				ids := map[string]string{"account_id": a.AccountID, "tunnel_id": a.TunnelID}
+				return &guard.Outcome{Text: "Subscribed " + r.label() + " to " + tunnel + ".", Structured: ids, IDs: ids}, nil
+			},
+		}, nil
+	})
+}
