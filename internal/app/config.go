@@ -10,7 +10,6 @@ import (
 	"fmt"
 	"io"
 	"net"
-	"os"
 	"strconv"
 	"strings"
 	"time"
@@ -265,5 +264,12 @@ Flags:
 	fs.PrintDefaults()
 }
 
-// stderrIsTerminal is used to keep notices short in pipes; kept simple.
-var _ = os.Stderr
+
+// FlagEnv lists every flag with the environment variable that also sets it.
+func FlagEnv() [][2]string {
+	out := make([][2]string, len(flagSpecs))
+	for i, f := range flagSpecs {
+		out[i] = [2]string{f.name, f.env}
+	}
+	return out
+}
