@@ -264,7 +264,6 @@ Flags:
 	fs.PrintDefaults()
 }
 
-
 // FlagEnv lists every flag with the environment variable that also sets it.
 func FlagEnv() [][2]string {
 	out := make([][2]string, len(flagSpecs))
