@@ -34,7 +34,7 @@ func oneCall[T any](ctx context.Context, c *Client, req *request) (*T, *Response
 // shapeError reports a successful reply whose data is not the documented
 // shape.
 func (c *Client) shapeError(req *request, resp *Response, err error) error {
-	return c.apiError(req, resp.StatusCode, "", nil, "reply is not in the documented shape: "+err.Error())
+	return c.apiError(req, resp.StatusCode, "", nil, c.redact("reply is not in the documented shape: "+err.Error()))
 }
 
 // decodeExtra decodes an optional side object (included, linked).

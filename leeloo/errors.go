@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // Leeloo error codes seen on the live API.
@@ -175,7 +176,7 @@ func (c *Client) checkResponse(req *request, hres *http.Response, raw []byte) (*
 		var errCode, msg string
 		var fields map[string]string
 		if env.Error != nil {
-			errCode, fields, msg = env.Error.Code, env.Error.fields(), c.redact(env.Error.Message)
+			errCode, fields, msg = c.redact(env.Error.Code), c.redactFields(env.Error.fields()), c.redact(env.Error.Message)
 		} else if !statusKnown {
 			msg = c.excerpt(raw)
 		}
@@ -197,11 +198,28 @@ func (c *Client) apiError(req *request, code int, errCode string, fields map[str
 // excerpt is the start of a body for an error message, one line, token
 // removed.
 func (c *Client) excerpt(raw []byte) string {
-	s := strings.Join(strings.Fields(string(raw)), " ")
+	// Redact before cutting, so that no prefix of the token survives the cut.
+	s := c.redact(strings.Join(strings.Fields(string(raw)), " "))
 	if len(s) > errorExcerptMaxBytes {
-		s = s[:errorExcerptMaxBytes] + "…"
+		cut := errorExcerptMaxBytes
+		for cut > 0 && !utf8.RuneStart(s[cut]) {
+			cut--
+		}
+		s = s[:cut] + "…"
 	}
-	return c.redact(s)
+	return s
+}
+
+// redactFields removes the token from field names and codes.
+func (c *Client) redactFields(m map[string]string) map[string]string {
+	if m == nil {
+		return nil
+	}
+	out := make(map[string]string, len(m))
+	for k, v := range m {
+		out[c.redact(k)] = c.redact(v)
+	}
+	return out
 }
 
 func (c *Client) redact(s string) string {

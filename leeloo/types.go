@@ -199,6 +199,9 @@ func decodeList[T any](data json.RawMessage, key string) ([]T, error) {
 	if err := json.Unmarshal(data, &out); err != nil {
 		return nil, err
 	}
+	if out == nil { // {"categories": null}
+		out = []T{}
+	}
 	return out, nil
 }
 

@@ -1,0 +1,184 @@
+package sandbox
+
+import (
+	"bytes"
+	"encoding/json"
+	"io"
+	"mime/multipart"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+)
+
+var testNow = time.Date(2025, 6, 2, 9, 30, 0, 0, time.UTC)
+
+// clock is a settable test clock.
+type clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *clock) now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+func (c *clock) advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.t = c.t.Add(d)
+}
+
+type fixture struct {
+	t     *testing.T
+	srv   *Server
+	ts    *httptest.Server
+	clock *clock
+}
+
+func newFixture(t *testing.T) *fixture {
+	t.Helper()
+	c := &clock{t: testNow}
+	srv := New(Options{Now: c.now})
+	ts := httptest.NewServer(srv)
+	t.Cleanup(ts.Close)
+	return &fixture{t: t, srv: srv, ts: ts, clock: c}
+}
+
+type response struct {
+	status int
+	header http.Header
+	raw    []byte
+	body   map[string]any
+}
+
+// form is a body sent as application/x-www-form-urlencoded.
+type form url.Values
+
+// multi is a body sent as multipart/form-data.
+type multi map[string]string
+
+// rawBody is sent as is with Content-Type application/json.
+type rawBody string
+
+type reqOption func(*http.Request)
+
+func withToken(tok string) reqOption {
+	return func(r *http.Request) {
+		if tok == "" {
+			r.Header.Del(AuthHeader)
+		} else {
+			r.Header.Set(AuthHeader, tok)
+		}
+	}
+}
+
+func encodeBody(t *testing.T, body any) (io.Reader, string) {
+	t.Helper()
+	switch b := body.(type) {
+	case nil:
+		return nil, ""
+	case form:
+		return strings.NewReader(url.Values(b).Encode()), "application/x-www-form-urlencoded"
+	case multi:
+		var buf bytes.Buffer
+		w := multipart.NewWriter(&buf)
+		keys := make([]string, 0, len(b))
+		for k := range b {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		for _, k := range keys {
+			require.NoError(t, w.WriteField(k, b[k]))
+		}
+		require.NoError(t, w.Close())
+		return &buf, w.FormDataContentType()
+	case rawBody:
+		return strings.NewReader(string(b)), "application/json"
+	default:
+		raw, err := json.Marshal(b)
+		require.NoError(t, err)
+		return bytes.NewReader(raw), "application/json"
+	}
+}
+
+// call sends a request to the API (path after /api/v2) with the right token.
+func (f *fixture) call(method, path string, body any, opts ...reqOption) response {
+	f.t.Helper()
+	rd, ct := encodeBody(f.t, body)
+	req, err := http.NewRequest(method, f.ts.URL+Prefix+path, rd)
+	require.NoError(f.t, err)
+	if ct != "" {
+		req.Header.Set("Content-Type", ct)
+	}
+	req.Header.Set(AuthHeader, DefaultToken)
+	for _, o := range opts {
+		o(req)
+	}
+	resp, err := f.ts.Client().Do(req)
+	require.NoError(f.t, err)
+	defer resp.Body.Close()
+	raw, err := io.ReadAll(resp.Body)
+	require.NoError(f.t, err)
+	out := response{status: resp.StatusCode, header: resp.Header, raw: raw}
+	if strings.HasPrefix(resp.Header.Get("Content-Type"), "application/json") {
+		require.NoError(f.t, json.Unmarshal(raw, &out.body), string(raw))
+	}
+	return out
+}
+
+// get is call("GET", ...) that requires HTTP 200 and status 1.
+func (f *fixture) get(path string) map[string]any {
+	f.t.Helper()
+	r := f.call(http.MethodGet, path, nil)
+	require.Equal(f.t, http.StatusOK, r.status, string(r.raw))
+	require.EqualValues(f.t, 1, r.body["status"], string(r.raw))
+	return r.body
+}
+
+func keys(v any) []string {
+	m, ok := v.(map[string]any)
+	if !ok {
+		return nil
+	}
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+func sorted(ks ...string) []string {
+	sort.Strings(ks)
+	return ks
+}
+
+func list(v any) []any {
+	l, _ := v.([]any)
+	return l
+}
+
+func obj(v any) map[string]any {
+	m, _ := v.(map[string]any)
+	return m
+}
+
+// errorOf returns the error code and fields of an error answer.
+func errorOf(r response) (string, map[string]any) {
+	e := obj(r.body["error"])
+	return str(e["code"]), obj(e["fields"])
+}
+
+func str(v any) string {
+	s, _ := v.(string)
+	return s
+}
