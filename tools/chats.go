@@ -163,9 +163,9 @@ func (r recipient) label() string {
 }
 
 // lookupRecipient reads who owns an account and whether the messenger will
-// still accept a message: a missing account is an error, other lookup
-// failures become warnings.
-func (d *Deps) lookupRecipient(ctx context.Context, accountID string) (recipient, error) {
+// still accept a message (for a template: only one the messenger approved):
+// a missing account is an error, other lookup failures become warnings.
+func (d *Deps) lookupRecipient(ctx context.Context, accountID string, template bool) (recipient, error) {
 	r := recipient{accountID: accountID}
 	p, _, err := d.Client.Channels.Person(ctx, accountID)
 	switch {
@@ -200,11 +200,15 @@ func (d *Deps) lookupRecipient(ctx context.Context, accountID string) (recipient
 		}
 	}
 	age := d.now().Sub(last)
+	outcome := "it will likely be rejected"
+	if template {
+		outcome = "only a template the messenger has approved for that will be delivered"
+	}
 	switch {
 	case last.IsZero():
-		r.warnings = append(r.warnings, fmt.Sprintf("%s only accepts a message within %s of the customer's last message, and none was found in the recent chat: it will likely be rejected", r.channel, humanDur(window)))
+		r.warnings = append(r.warnings, fmt.Sprintf("%s only accepts a message within %s of the customer's last message, and none was found in the recent chat: %s", r.channel, humanDur(window), outcome))
 	case age > window:
-		r.warnings = append(r.warnings, fmt.Sprintf("%s's reply window has closed: the customer last wrote %s ago (window %s); it will likely be rejected", r.channel, humanDur(age), humanDur(window)))
+		r.warnings = append(r.warnings, fmt.Sprintf("%s's reply window has closed: the customer last wrote %s ago (window %s); %s", r.channel, humanDur(age), humanDur(window), outcome))
 	}
 	return r, nil
 }
@@ -244,7 +248,7 @@ func SendMessage(d *Deps) Tool {
 		if err := checkText("text", a.Text, true); err != nil {
 			return nil, err
 		}
-		r, err := d.lookupRecipient(ctx, a.AccountID)
+		r, err := d.lookupRecipient(ctx, a.AccountID, false)
 		if err != nil {
 			return nil, err
 		}

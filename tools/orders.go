@@ -145,7 +145,7 @@ func CreateOrder(d *Deps) Tool {
 			notify = "the customer IS notified by Leeloo"
 		}
 		return &guard.Action{
-			Preview: fmt.Sprintf("Create a manual order of offer %s for %s, payment system %s, dated %s; %s.",
+			Preview: fmt.Sprintf("Create a manual order of offer %s (amount and currency as the offer sets them) for %s, payment system %s, dated %s; %s.",
 				a.OfferID, personLabel(p, a.PersonID), a.PaymentCreditsID, when.Format(time.RFC3339), notify),
 			CustomerFacing: a.NotifyCustomer,
 			DuplicateKey:   "create_order\x00" + a.PersonID + "\x00" + a.OfferID + "\x00" + a.PaymentCreditsID,

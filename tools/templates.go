@@ -95,11 +95,17 @@ func SendTemplate(d *Deps) Tool {
 		for i, k := range keys {
 			vars[i] = fmt.Sprintf("%s=%q", k, a.Variables[k])
 		}
-		r, err := d.lookupRecipient(ctx, a.AccountID)
+		r, err := d.lookupRecipient(ctx, a.AccountID, true)
 		if err != nil {
 			return nil, err
 		}
-		preview := fmt.Sprintf("Send template %s to %s", a.TemplateID, r.label())
+		tmpl, found, err := d.templateName(ctx, a.TemplateID)
+		if err != nil {
+			r.warnings = append(r.warnings, "could not look the template up: "+describeError(err))
+		} else if !found {
+			r.warnings = append(r.warnings, "no template "+a.TemplateID+" in any category: Leeloo will likely refuse it; "+findTemplate)
+		}
+		preview := fmt.Sprintf("Send %s to %s", tmpl, r.label())
 		if len(vars) > 0 {
 			preview += " with variables " + strings.Join(vars, ", ")
 		}
@@ -118,4 +124,32 @@ func SendTemplate(d *Deps) Tool {
 			},
 		}, nil
 	})
+}
+
+// maxTemplateCategories bounds the category scan of templateName.
+const maxTemplateCategories = 20
+
+// templateName finds a template's name by scanning the categories (the API
+// has no call for one template): "<name>" (id), and whether it was found.
+func (d *Deps) templateName(ctx context.Context, id string) (string, bool, error) {
+	label := "template " + id
+	cats, _, err := d.Client.Templates.ListCategories(ctx)
+	if err != nil {
+		return label, false, err
+	}
+	for i, c := range cats {
+		if i == maxTemplateCategories {
+			break
+		}
+		ts, _, err := d.Client.Templates.List(ctx, c.ID)
+		if err != nil {
+			return label, false, err
+		}
+		for _, t := range ts {
+			if t.ID == id {
+				return fmt.Sprintf("template %q (%s, category %q)", t.MessageName, id, c.Name), true, nil
+			}
+		}
+	}
+	return label, false, nil
 }

@@ -154,7 +154,7 @@ func SubscribeToTunnel(d *Deps) Tool {
 		if err := checkID("tunnel_block_id", a.TunnelBlockID, "copy it from the tunnel in Leeloo's editor"); err != nil {
 			return nil, err
 		}
-		r, err := d.lookupRecipient(ctx, a.AccountID)
+		r, err := d.lookupRecipient(ctx, a.AccountID, false)
 		if err != nil {
 			return nil, err
 		}

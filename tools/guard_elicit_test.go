@@ -1,0 +1,148 @@
+package tools_test
+
+import (
+	"encoding/json"
+
+	"testing"
+
+	"github.com/mark3labs/mcp-go/mcp"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/leeloo-mcp/leeloo-mcp/guard"
+	"github.com/leeloo-mcp/leeloo-mcp/leeloo/sandbox"
+)
+
+const guardText1 = "Добрий день, Олено! ТТН: 20450123456789. Набір «Зволоження» додамо до замовлення."
+
+// TestGuardElicitAccepted: the user accepts in the client's dialog, which
+// shows the recipient's name, the channel and the exact text; exactly one
+// message reaches Leeloo. Both protocol eras: a modern client answers the
+// input_required result and retries, a legacy client gets elicitation/create.
+func TestGuardElicitAccepted(t *testing.T) {
+	for _, era := range guardEras {
+		for _, mode := range []guard.Mode{guard.ModeElicit, guard.ModeAuto} {
+			t.Run(era+"/"+string(mode), func(t *testing.T) {
+				e := newGuardEnv(t, guardOpts{Mode: mode})
+				el := guardAccepting()
+				c := e.client(t, era, el)
+
+				res := guardCall(t, c, "send_message", guardSendArgs(guardText1))
+				require.False(t, res.IsError, guardText(res))
+				assert.Contains(t, guardText(res), "Sent to")
+
+				msgs := el.Messages()
+				require.Len(t, msgs, 1, "asked exactly once")
+				assert.Contains(t, msgs[0], "Олена Коваленко")
+				assert.Contains(t, msgs[0], "TELEGRAM")
+				assert.Contains(t, msgs[0], sandbox.DemoAccountID)
+				assert.Contains(t, msgs[0], "\n"+guardText1)
+
+				w := e.sb.Writes()
+				require.Len(t, w, 1)
+				assert.Equal(t, "/messages/send-message", w[0].Path)
+				var body map[string]any
+				require.NoError(t, json.Unmarshal(w[0].Body, &body))
+				assert.Equal(t, guardText1, body["text"], "the exact text shown is the text sent")
+				assert.Equal(t, sandbox.DemoAccountID, body["account_id"])
+
+				assert.Equal(t, []string{guard.OutcomeAsked, guard.OutcomeExecuted}, e.audit.Outcomes(t))
+			})
+		}
+	}
+}
+
+// TestGuardElicitNotConfirmed: declined, cancelled, or accepted without
+// ticking the box: nothing is sent.
+func TestGuardElicitNotConfirmed(t *testing.T) {
+	cases := []struct {
+		name    string
+		el      *guardElicitor
+		outcome string
+		msg     string
+	}{
+		{"declined", &guardElicitor{action: mcp.ElicitationResponseActionDecline}, guard.OutcomeDeclined, "declined"},
+		{"cancelled", &guardElicitor{action: mcp.ElicitationResponseActionCancel}, guard.OutcomeCancelled, "cancelled"},
+		{"accepted unticked", &guardElicitor{action: mcp.ElicitationResponseActionAccept, content: map[string]any{"confirm": false}}, guard.OutcomeDeclined, "did not confirm"},
+	}
+	for _, era := range guardEras {
+		for _, tc := range cases {
+			t.Run(era+"/"+tc.name, func(t *testing.T) {
+				e := newGuardEnv(t, guardOpts{Mode: guard.ModeElicit})
+				el := &guardElicitor{action: tc.el.action, content: tc.el.content}
+				c := e.client(t, era, el)
+				res := guardCall(t, c, "send_message", guardSendArgs(guardText1))
+				assert.True(t, res.IsError)
+				assert.Contains(t, guardText(res), tc.msg)
+				assert.Contains(t, guardText(res), "Nothing was sent")
+				assert.Len(t, el.Messages(), 1)
+				assert.Empty(t, e.writesTo())
+				assert.Equal(t, []string{guard.OutcomeAsked, tc.outcome}, e.audit.Outcomes(t))
+
+				// The refusal leaves nothing behind: the same message, once
+				// confirmed, still goes out (no duplicate or budget charge).
+				el.action, el.content = mcp.ElicitationResponseActionAccept, map[string]any{"confirm": true}
+				res = guardCall(t, c, "send_message", guardSendArgs(guardText1))
+				require.False(t, res.IsError, guardText(res))
+				assert.Len(t, e.sb.Writes(), 1)
+			})
+		}
+	}
+}
+
+// TestGuardElicitModeWithoutCapability: in elicit mode a client that cannot
+// show dialogs gets a clear refusal, and nothing is sent.
+func TestGuardElicitModeWithoutCapability(t *testing.T) {
+	for _, era := range guardEras {
+		t.Run(era, func(t *testing.T) {
+			e := newGuardEnv(t, guardOpts{Mode: guard.ModeElicit})
+			c := e.client(t, era, nil)
+			res := guardCall(t, c, "send_message", guardSendArgs(guardText1))
+			assert.True(t, res.IsError)
+			assert.Contains(t, guardText(res), "cannot show confirmation dialogs")
+			assert.Contains(t, guardText(res), "--confirm preview")
+			// A confirm_token is no way around elicit mode.
+			res = guardCall(t, c, "send_message", guardWith(guardSendArgs(guardText1), "confirm_token", "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"))
+			assert.True(t, res.IsError)
+			assert.Empty(t, e.writesTo())
+			assert.Equal(t, []string{guard.OutcomeRefused, guard.OutcomeRefused}, e.audit.Outcomes(t))
+		})
+	}
+}
+
+// TestGuardAutoModeWithoutCapability: in auto mode a client without
+// elicitation gets a preview with a confirm_token instead, and nothing is sent.
+func TestGuardAutoModeWithoutCapability(t *testing.T) {
+	for _, era := range guardEras {
+		t.Run(era, func(t *testing.T) {
+			e := newGuardEnv(t, guardOpts{Mode: guard.ModeAuto})
+			c := e.client(t, era, nil)
+			res := guardCall(t, c, "send_message", guardSendArgs(guardText1))
+			tok := guardToken(t, res)
+			assert.Contains(t, guardText(res), "NOT SENT YET")
+			assert.Contains(t, guardText(res), "Олена Коваленко")
+			assert.Contains(t, guardText(res), guardText1)
+			assert.Empty(t, e.writesTo())
+
+			res = guardCall(t, c, "send_message", guardWith(guardSendArgs(guardText1), "confirm_token", tok))
+			require.False(t, res.IsError, guardText(res))
+			assert.Len(t, e.sb.Writes(), 1)
+			assert.Equal(t, []string{guard.OutcomePreview, guard.OutcomeExecuted}, e.audit.Outcomes(t))
+		})
+	}
+}
+
+// TestGuardElicitRefusedBeforeAsking: an action the guard would refuse anyway
+// (a duplicate) is refused without bothering the user.
+func TestGuardElicitRefusedBeforeAsking(t *testing.T) {
+	e := newGuardEnv(t, guardOpts{Mode: guard.ModeElicit})
+	el := guardAccepting()
+	c := e.client(t, guardModern, el)
+	res := guardCall(t, c, "send_message", guardSendArgs(guardText1))
+	require.False(t, res.IsError, guardText(res))
+	res = guardCall(t, c, "send_message", guardSendArgs(guardText1))
+	assert.True(t, res.IsError)
+	assert.Contains(t, guardText(res), "allow_duplicate")
+	assert.Len(t, el.Messages(), 1, "the duplicate was refused without a dialog")
+	assert.Len(t, e.sb.Writes(), 1)
+}
