@@ -10,6 +10,7 @@ import (
 
 	"github.com/mark3labs/mcp-go/mcp"
 
+	"github.com/leeloo-mcp/leeloo-mcp/internal/render"
 	"github.com/leeloo-mcp/leeloo-mcp/leeloo"
 )
 
@@ -205,9 +206,4 @@ func jsonText(v any) string {
 }
 
 // fmtTime formats a time for the model: UTC, minutes.
-func fmtTime(t leeloo.Time) string {
-	if t.IsZero() {
-		return ""
-	}
-	return t.UTC().Format("2006-01-02 15:04Z")
-}
+func fmtTime(t leeloo.Time) string { return render.Timestamp(t.Time) }

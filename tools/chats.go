@@ -74,28 +74,6 @@ type messageOut struct {
 	Text string `json:"text"`
 }
 
-// Speaker names the side of a chat message.
-func speaker(t string) string {
-	switch t {
-	case leeloo.MessageFromCustomer:
-		return "customer"
-	case leeloo.MessageFromUs:
-		return "us"
-	case leeloo.MessageSystem:
-		return "system"
-	}
-	return strings.ToLower(t)
-}
-
-// MessageText renders a message body for the model: customer text fenced as
-// untrusted data, other text sanitized.
-func MessageText(m *leeloo.ChatMessage) string {
-	if m.Type == leeloo.MessageFromUs || m.Type == leeloo.MessageSystem {
-		return render.Sanitize(m.Text)
-	}
-	return render.Untrusted(m.Text)
-}
-
 type chatArgs struct {
 	AccountID string `json:"account_id"`
 	Page
@@ -125,9 +103,8 @@ func GetChatMessages(d *Deps) Tool {
 		}{AccountID: a.AccountID, Messages: make([]messageOut, 0, len(msgs)), pageInfo: paging(lo, len(msgs), resp)}
 		var b strings.Builder
 		fmt.Fprintf(&b, "Chat %s: %d messages, oldest first. %s %s\n", a.AccountID, len(msgs), out.line(), render.UntrustedNote)
-		for i := len(msgs) - 1; i >= 0; i-- { // the API answers newest first
-			m := &msgs[i]
-			mo := messageOut{ID: m.ID, From: speaker(m.Type), At: fmtTime(m.CreatedAt), Text: MessageText(m)}
+		for _, m := range render.OldestFirst(msgs) {
+			mo := messageOut{ID: m.ID, From: render.Speaker(m.Type), At: fmtTime(m.CreatedAt), Text: render.MessageText(&m)}
 			out.Messages = append(out.Messages, mo)
 			fmt.Fprintf(&b, "[%s] %s: %s\n", mo.At, mo.From, mo.Text)
 		}

@@ -4,10 +4,25 @@ import (
 	"github.com/mark3labs/mcp-go/server"
 
 	"github.com/leeloo-mcp/leeloo-mcp/leeloo"
+	"github.com/leeloo-mcp/leeloo-mcp/prompts"
+	"github.com/leeloo-mcp/leeloo-mcp/resources"
 )
 
-// extraServerOptions are the server options resources and prompts need.
-func extraServerOptions(_ *leeloo.Client) []server.ServerOption { return nil }
+// extraServerOptions turn on completion of resource-template and prompt
+// arguments (account, person and tunnel ids, tag names).
+func extraServerOptions(c *leeloo.Client) []server.ServerOption {
+	comp := resources.NewCompleter(c)
+	return []server.ServerOption{
+		server.WithCompletions(),
+		server.WithResourceCompletionProvider(comp),
+		server.WithPromptCompletionProvider(comp),
+	}
+}
 
-// registerExtras registers resources, resource templates and prompts.
-func registerExtras(_ *server.MCPServer, _ *leeloo.Client) {}
+// registerExtras registers the resources, resource templates and prompts.
+func registerExtras(srv *server.MCPServer, c *leeloo.Client) {
+	res, templates := resources.All(c)
+	srv.AddResources(res...)
+	srv.AddResourceTemplates(templates...)
+	srv.AddPrompts(prompts.All()...)
+}

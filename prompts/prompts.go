@@ -1,0 +1,200 @@
+// Package prompts defines the server's MCP prompts: guided workflows over the
+// Leeloo tools and resources. The texts live in embedded .md files rendered
+// with text/template; every prompt reminds the model that customer-written
+// text is data, and that nothing is sent without the user's confirmation.
+package prompts
+
+import (
+	"context"
+	"embed"
+	"fmt"
+	"net/mail"
+	"strings"
+	"text/template"
+	"time"
+
+	"github.com/mark3labs/mcp-go/mcp"
+	"github.com/mark3labs/mcp-go/server"
+
+	"github.com/leeloo-mcp/leeloo-mcp/internal/render"
+	"github.com/leeloo-mcp/leeloo-mcp/leeloo"
+)
+
+//go:embed *.md
+var texts embed.FS
+
+var templates = template.Must(template.New("prompts").Option("missingkey=error").ParseFS(texts, "*.md"))
+
+// All returns every prompt.
+func All() []server.ServerPrompt {
+	return []server.ServerPrompt{SummarizeChat(), FollowUpLead(), TunnelReport(), ReengageQuiet()}
+}
+
+// args reads a prompt's arguments, collecting the first problem.
+type args struct {
+	prompt string
+	in     map[string]string
+	err    error
+}
+
+func (a *args) fail(format string, v ...any) {
+	if a.err == nil {
+		a.err = fmt.Errorf("%w: %s: %s", mcp.ErrInvalidParams, a.prompt, fmt.Sprintf(format, v...))
+	}
+}
+
+func (a *args) str(name string) string { return strings.TrimSpace(a.in[name]) }
+
+// id reads a Leeloo id argument; finder says where ids come from.
+func (a *args) id(name string, required bool, finder string) string {
+	v := a.str(name)
+	switch {
+	case v == "" && required:
+		a.fail("%s is required; %s", name, finder)
+	case v != "" && !validID(v):
+		a.fail("%s %q is not a Leeloo id (24 hex characters); %s", name, render.Field(v, 40), finder)
+	}
+	return v
+}
+
+// text reads a free-text argument as one sanitized line.
+func (a *args) text(name string, max int) string {
+	v := a.str(name)
+	if n := len([]rune(v)); n > max {
+		a.fail("%s is %d characters; the limit is %d", name, n, max)
+	}
+	return render.Field(v, max)
+}
+
+func validID(s string) bool {
+	if len(s) != 24 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F') {
+			return false
+		}
+	}
+	return true
+}
+
+// prompt builds a ServerPrompt rendering file with the data bind returns.
+func prompt(p mcp.Prompt, file string, bind func(a *args) any) server.ServerPrompt {
+	return server.ServerPrompt{
+		Prompt: p,
+		Handler: func(_ context.Context, req mcp.GetPromptRequest) (*mcp.GetPromptResult, error) {
+			a := &args{prompt: p.Name, in: req.Params.Arguments}
+			data := bind(a)
+			if a.err != nil {
+				return nil, a.err
+			}
+			var b strings.Builder
+			if err := templates.ExecuteTemplate(&b, file, data); err != nil {
+				return nil, fmt.Errorf("prompts: rendering %s: %w", file, err)
+			}
+			return mcp.NewGetPromptResult(p.Description, []mcp.PromptMessage{
+				mcp.NewPromptMessage(mcp.RoleUser, mcp.NewTextContent(strings.TrimSpace(b.String()))),
+			}), nil
+		},
+	}
+}
+
+const (
+	findAccount = "account ids come from get_person (accounts), search_people or list_communication_channels"
+	findPerson  = "person ids come from search_people or get_person_by_account"
+	findTunnel  = "tunnel ids come from list_tunnels"
+)
+
+// SummarizeChat is summarize_chat: summarize a chat and draft the next reply.
+func SummarizeChat() server.ServerPrompt {
+	p := mcp.NewPrompt("summarize_chat",
+		mcp.WithPromptTitle("Summarize a chat and draft a reply"),
+		mcp.WithPromptDescription("Read one customer chat, summarize it and draft the next reply (not sent: sending needs the user's confirmation)."),
+		mcp.WithArgument("account_id", mcp.RequiredArgument(),
+			mcp.ArgumentDescription("Messenger account id of the chat (get_person accounts, list_communication_channels).")),
+	)
+	return prompt(p, "summarize_chat.md", func(a *args) any {
+		return struct{ AccountID string }{a.id("account_id", true, findAccount)}
+	})
+}
+
+// FollowUpLead is follow_up_lead: review a lead and draft a follow-up.
+func FollowUpLead() server.ServerPrompt {
+	p := mcp.NewPrompt("follow_up_lead",
+		mcp.WithPromptTitle("Follow up with a lead"),
+		mcp.WithPromptDescription("Review a lead's card, chats and orders and draft a follow-up message, sent only after the user confirms. Give person_id, phone or email."),
+		mcp.WithArgument("person_id", mcp.ArgumentDescription("Person id (search_people); or give phone or email.")),
+		mcp.WithArgument("phone", mcp.ArgumentDescription("The lead's phone with country code, e.g. +380501234567.")),
+		mcp.WithArgument("email", mcp.ArgumentDescription("The lead's email.")),
+		mcp.WithArgument("goal", mcp.ArgumentDescription("Optional aim of the follow-up, e.g. close the open order.")),
+	)
+	return prompt(p, "follow_up_lead.md", func(a *args) any {
+		d := struct{ PersonID, Phone, Email, Goal string }{
+			PersonID: a.id("person_id", false, findPerson),
+			Goal:     a.text("goal", 300),
+		}
+		if raw := a.str("phone"); raw != "" {
+			ph, err := leeloo.NormalizePhone(raw)
+			if err != nil {
+				a.fail("%v", err)
+			}
+			d.Phone = ph
+		}
+		if raw := a.str("email"); raw != "" {
+			if addr, err := mail.ParseAddress(raw); err != nil || addr.Address != raw || len(raw) > 254 {
+				a.fail("email %q is not an email address", render.Field(raw, 60))
+			}
+			d.Email = raw
+		}
+		if d.PersonID == "" && d.Phone == "" && d.Email == "" && a.err == nil {
+			a.fail("give person_id, phone or email to find the lead; %s", findPerson)
+		}
+		return d
+	})
+}
+
+// TunnelReport is tunnel_report: a tunnel performance report.
+func TunnelReport() server.ServerPrompt {
+	p := mcp.NewPrompt("tunnel_report",
+		mcp.WithPromptTitle("Tunnel performance report"),
+		mcp.WithPromptDescription("Report on one tunnel or all: funnel conversions from shows to sales, revenue against expenses, ROI and the main observations."),
+		mcp.WithArgument("tunnel_id", mcp.ArgumentDescription("Tunnel id (list_tunnels); all tunnels when omitted.")),
+		mcp.WithArgument("period", mcp.ArgumentDescription("Optional note on the period of interest, e.g. March 2026.")),
+	)
+	return prompt(p, "tunnel_report.md", func(a *args) any {
+		return struct{ TunnelID, Period string }{a.id("tunnel_id", false, findTunnel), a.text("period", 100)}
+	})
+}
+
+// ReengageQuiet is reengage_quiet: a re-engagement plan for quiet customers.
+func ReengageQuiet() server.ServerPrompt {
+	p := mcp.NewPrompt("reengage_quiet",
+		mcp.WithPromptTitle("Re-engage quiet customers"),
+		mcp.WithPromptDescription("Find customers with a tag who have been silent since a date, review their chats and draft re-engagement messages or templates per segment; nothing is sent without confirmation."),
+		mcp.WithArgument("tag", mcp.RequiredArgument(), mcp.ArgumentDescription("Tag name (list_tags).")),
+		mcp.WithArgument("quiet_since", mcp.RequiredArgument(), mcp.ArgumentDescription("Date YYYY-MM-DD: customers whose last message is before it.")),
+		mcp.WithArgument("offer", mcp.ArgumentDescription("Optional offer to mention, e.g. 10% off until Friday.")),
+	)
+	return prompt(p, "reengage_quiet.md", func(a *args) any {
+		d := struct{ Tag, QuietSince, LastMessageTo, Offer string }{
+			Tag:   a.text("tag", 80),
+			Offer: a.text("offer", 300),
+		}
+		if d.Tag == "" {
+			a.fail("tag is required: a tag name from list_tags")
+		}
+		switch raw := a.str("quiet_since"); {
+		case raw == "":
+			a.fail("quiet_since is required: a date YYYY-MM-DD")
+		default:
+			day, err := time.Parse(leeloo.DateLayout, raw)
+			if err != nil {
+				a.fail("quiet_since %q is not a date YYYY-MM-DD", render.Field(raw, 40))
+				break
+			}
+			d.QuietSince, d.LastMessageTo = day.Format(leeloo.DateLayout), day.AddDate(0, 0, -1).Format(leeloo.DateLayout)
+		}
+		return d
+	})
+}
