@@ -23,14 +23,16 @@ func replaceBetween(doc, start, end, body string) (string, bool) {
 	return doc[:i+len(start)] + "\n" + body + doc[j:], true
 }
 
-// TestReadmeToolCatalog fails when the README's tool table differs from the
-// code; UPDATE_GOLDEN=1 rewrites it.
+// TestReadmeToolCatalog fails when the README's tool, resource or prompt
+// tables differ from the code; UPDATE_GOLDEN=1 rewrites them.
 func TestReadmeToolCatalog(t *testing.T) {
 	raw, err := os.ReadFile("README.md")
 	require.NoError(t, err)
 	doc := string(raw)
 	want, ok := replaceBetween(doc, "<!-- tools:start -->", "<!-- tools:end -->", app.CatalogMarkdown(tools.All(&tools.Deps{})))
 	require.True(t, ok, "README.md lacks the tools markers")
+	want, ok = replaceBetween(want, "<!-- resources:start -->", "<!-- resources:end -->", app.ResourcesMarkdown())
+	require.True(t, ok, "README.md lacks the resources markers")
 	if os.Getenv("UPDATE_GOLDEN") == "1" && want != doc {
 		require.NoError(t, os.WriteFile("README.md", []byte(want), 0o644))
 		return

@@ -9,6 +9,8 @@ import (
 
 	"github.com/mark3labs/mcp-go/mcp"
 
+	"github.com/leeloo-mcp/leeloo-mcp/prompts"
+	"github.com/leeloo-mcp/leeloo-mcp/resources"
 	"github.com/leeloo-mcp/leeloo-mcp/tools"
 )
 
@@ -127,4 +129,31 @@ func callOnce(ctx context.Context, stdout, stderr io.Writer, e *env, args []stri
 		fmt.Fprintf(stderr, "leeloo-mcp: unexpected reply %T\n", r)
 		return 1
 	}
+}
+
+// ResourcesMarkdown is the README's resources and prompts section, generated
+// from the code.
+func ResourcesMarkdown() string {
+	res, templates := resources.All(nil)
+	var b strings.Builder
+	b.WriteString("| resource | type | what it is |\n|---|---|---|\n")
+	for _, t := range templates {
+		fmt.Fprintf(&b, "| `%s` | %s | %s |\n", t.Template.URITemplate.Raw(), t.Template.MIMEType, t.Template.Description)
+	}
+	for _, r := range res {
+		fmt.Fprintf(&b, "| `%s` | %s | %s |\n", r.Resource.URI, r.Resource.MIMEType, r.Resource.Description)
+	}
+	b.WriteString("\n| prompt | arguments | what it does |\n|---|---|---|\n")
+	for _, p := range prompts.All() {
+		var args []string
+		for _, a := range p.Prompt.Arguments {
+			n := "`" + a.Name + "`"
+			if a.Required {
+				n += " (required)"
+			}
+			args = append(args, n)
+		}
+		fmt.Fprintf(&b, "| `%s` | %s | %s |\n", p.Prompt.Name, strings.Join(args, ", "), p.Prompt.Description)
+	}
+	return b.String()
 }
