@@ -18,7 +18,8 @@
 #   E2E_HTTP_CMD    command that starts the HTTP server; {ADDR} and {PORT} are
 #                   replaced; run as `bash -c "exec $E2E_HTTP_CMD"`, so prefix
 #                   variables with `env`. Default:
-#                   "$BIN --sandbox --transport http --listen {ADDR}"
+#                   "$BIN --sandbox --toolsets all --transport http --listen {ADDR}"
+#                   (client.mjs needs all 30 tools on it)
 #   E2E_STDIO_CMD   stdio server command, split on spaces (default: "$BIN --sandbox")
 #   E2E_MCP_PATH    Streamable HTTP path (default /mcp)
 #   E2E_SSE         1 (default) checks legacy SSE at /sse; 0 skips it
@@ -52,7 +53,7 @@ for f in "$NODE" "$CONFORMANCE" "$INSPECTOR"; do
   [[ -e "$f" ]] || { echo "e2e: missing $f (run 'npm ci' in e2e/)" >&2; exit 2; }
 done
 
-default_http_cmd="\"$BIN\" --sandbox --transport http --listen {ADDR}"
+default_http_cmd="\"$BIN\" --sandbox --toolsets all --transport http --listen {ADDR}"
 HTTP_CMD="${E2E_HTTP_CMD:-$default_http_cmd}"
 read -r -a STDIO_CMD <<<"${E2E_STDIO_CMD:-$BIN --sandbox}"
 MCP_PATH="${E2E_MCP_PATH:-/mcp}"
@@ -193,13 +194,20 @@ else
 fi
 
 # ------------------------------------------------- SDK Client (client.mjs)
+# It prints one line per check and ends with `client: N passed, M failed`;
+# the whole of it counts as one check here. Its output is also in client.log.
 if [[ -f "$here/client.mjs" ]]; then
-  if (cd "$here" && E2E_MCP_URL="${URL:-}" E2E_SSE_URL="${BASE:+$BASE/sse}" \
+  set +e
+  (cd "$here" && E2E_MCP_URL="${URL:-}" E2E_SSE_URL="${BASE:+$BASE/sse}" \
       E2E_STDIO_CMD="${STDIO_CMD[*]}" LEELOO_BIN="$BIN" \
-      timeout "$STEP_TIMEOUT" "$NODE" client.mjs); then
-    ok "client.mjs"
+      timeout "$STEP_TIMEOUT" "$NODE" client.mjs) 2>&1 | tee "$OUT/client.log"
+  rc=${PIPESTATUS[0]}
+  set -e
+  summary="$(grep -E '^client: [0-9]+ passed, [0-9]+ failed$' "$OUT/client.log" | tail -n 1 || true)"
+  if ((rc == 0)) && [[ -n "$summary" ]]; then
+    ok "client.mjs (${summary#client: })"
   else
-    fail "client.mjs (exit $?)"
+    fail "client.mjs (exit $rc${summary:+, ${summary#client: }})"
   fi
 else
   echo "skip client.mjs (not written yet)"

@@ -425,11 +425,17 @@ func budgetReason(max int, free, now time.Time) string {
 		max, free.UTC().Format("15:04 UTC"), free.Sub(now).Round(time.Second))
 }
 
-// clientElicits reports whether the client behind ctx declared elicitation.
+// clientElicits reports whether the client behind ctx can be asked: it
+// declared elicitation and, before protocol 2026-07-28, its session can carry
+// the request (mcp-go's legacy SSE sessions cannot).
 func clientElicits(ctx context.Context) bool {
 	if info := server.RequestProtocolInfoFromContext(ctx); info != nil && info.Modern {
 		return info.ClientCapabilities != nil && info.ClientCapabilities.Elicitation != nil
 	}
-	s, ok := server.ClientSessionFromContext(ctx).(server.SessionWithClientInfo)
+	sess := server.ClientSessionFromContext(ctx)
+	if _, ok := sess.(server.SessionWithElicitation); !ok {
+		return false
+	}
+	s, ok := sess.(server.SessionWithClientInfo)
 	return ok && s.GetClientCapabilities().Elicitation != nil
 }

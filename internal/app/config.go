@@ -172,8 +172,9 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (*
 	c.Toolsets = splitList(get("toolsets"))
 	c.Tools = splitList(get("tools"))
 	c.ExcludeTools = splitList(get("exclude-tools"))
-	if set["tools"] && !set["toolsets"] && getenv("LEELOO_TOOLSETS") == "" {
-		c.Toolsets = nil // --tools alone selects exactly those tools
+	given := func(name, env string) bool { return set[name] || strings.TrimSpace(getenv(env)) != "" }
+	if given("tools", "LEELOO_TOOLS") && !given("toolsets", "LEELOO_TOOLSETS") {
+		c.Toolsets = nil // --tools (or LEELOO_TOOLS) alone selects exactly those tools
 	}
 	if c.Timeout, err = time.ParseDuration(get("timeout")); err != nil || c.Timeout <= 0 {
 		return nil, fs, fmt.Errorf("--timeout %q: want a positive duration like 30s", get("timeout"))

@@ -22,10 +22,7 @@ import (
 
 // Run is the whole program: main only calls it. It returns the exit code.
 func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) int {
-	cmd := ""
-	if len(args) > 0 && (args[0] == "tools" || args[0] == "call") {
-		cmd, args = args[0], args[1:]
-	}
+	cmd, args := splitSubcommand(args)
 	var cmdArgs []string
 	var markdown, stats bool
 	if cmd != "" {
@@ -44,6 +41,10 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		}
 		return 2
 	}
+	if cmd == "" && fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "leeloo-mcp: unexpected argument %q (subcommands: tools, call; see --help)\n", fs.Arg(0))
+		return 2
+	}
 	log := newLogger(stderr, cfg.LogLevel)
 	env, err := newEnv(cfg, log)
 	if err != nil {
@@ -52,20 +53,43 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	}
 	defer env.close()
 
+	if cfg.Sandbox && cmd != "tools" {
+		fmt.Fprintf(stderr, "leeloo-mcp: serving the SANDBOX (%s): demo data, nothing reaches a real Leeloo account. Set LEELOO_API_TOKEN to use yours.\n", cfg.sandboxReason)
+	}
 	switch cmd {
 	case "tools":
 		return printCatalog(stdout, stderr, env, markdown, stats)
 	case "call":
 		return callOnce(ctx, stdout, stderr, env, cmdArgs)
 	}
-	if cfg.Sandbox {
-		fmt.Fprintf(stderr, "leeloo-mcp: serving the SANDBOX (%s): demo data, nothing reaches a real Leeloo account. Set LEELOO_API_TOKEN to use yours.\n", cfg.sandboxReason)
-	}
 	if err := serve(ctx, cfg, env, stdin, stdout, stderr, log); err != nil {
 		fmt.Fprintln(stderr, "leeloo-mcp:", err)
 		return 1
 	}
 	return 0
+}
+
+// splitSubcommand takes the subcommand out of args: the first word that is
+// not a flag or a flag's value, so flags may also come before it
+// ("leeloo-mcp --read-only call ...").
+func splitSubcommand(args []string) (string, []string) {
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		if a == "--" {
+			break
+		}
+		if len(a) > 1 && a[0] == '-' {
+			if !hasValue(a) && needsValue(a) {
+				i++
+			}
+			continue
+		}
+		if a == "tools" || a == "call" {
+			return a, append(append([]string{}, args[:i]...), args[i+1:]...)
+		}
+		break
+	}
+	return "", args
 }
 
 // splitCommandArgs separates a subcommand's own arguments from the flags.

@@ -37,7 +37,7 @@ func serve(ctx context.Context, cfg *Config, e *env, stdin io.Reader, stdout, st
 // serveHTTP serves Streamable HTTP at /mcp (http transport) and legacy SSE at
 // /sse and /message (both transports) on ln, behind the HTTP guards.
 func serveHTTP(ctx context.Context, cfg *Config, e *env, ln net.Listener, stderr io.Writer, log *slog.Logger) error {
-	h := httpHandler(cfg, e, ln.Addr().String())
+	h, closeStreams := httpRoutes(cfg, e, ln.Addr().String())
 	hs := &http.Server{
 		Handler:           h,
 		ReadHeaderTimeout: 10 * time.Second,
@@ -57,17 +57,31 @@ func serveHTTP(ctx context.Context, cfg *Config, e *env, ln net.Listener, stderr
 	}
 	sctx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
 	defer cancel()
-	_ = hs.Shutdown(sctx)
+	// Open SSE streams never go idle: end them once the listener is closed,
+	// or Shutdown waits out the grace period and leaves them open.
+	hs.RegisterOnShutdown(func() { closeStreams(sctx) })
+	if err := hs.Shutdown(sctx); err != nil {
+		_ = hs.Close()
+	}
 	return nil
 }
 
 // httpHandler builds the routes and wraps them in the guards.
 func httpHandler(cfg *Config, e *env, addr string) http.Handler {
+	h, _ := httpRoutes(cfg, e, addr)
+	return h
+}
+
+// httpRoutes is httpHandler plus a function that ends the open SSE and
+// Streamable HTTP streams, for shutdown.
+func httpRoutes(cfg *Config, e *env, addr string) (http.Handler, func(context.Context)) {
 	mux := http.NewServeMux()
+	var streamable *server.StreamableHTTPServer
 	if cfg.Transport == "http" {
-		mux.Handle("/mcp", server.NewStreamableHTTPServer(e.srv, server.WithEndpointPath("/mcp")))
+		streamable = server.NewStreamableHTTPServer(e.srv, server.WithEndpointPath("/mcp"), server.WithHTTPContextFunc(withClientAddr))
+		mux.Handle("/mcp", streamable)
 	}
-	sse := server.NewSSEServer(e.srv, server.WithSSEEndpoint("/sse"), server.WithMessageEndpoint("/message"),
+	sse := server.NewSSEServer(e.srv, server.WithSSEEndpoint("/sse"), server.WithMessageEndpoint("/message"), server.WithSSEContextFunc(withClientAddr),
 		server.WithBaseURL("http://"+addr), server.WithKeepAlive(true))
 	mux.Handle("/sse", sse.SSEHandler())
 	mux.Handle("/message", sse.MessageHandler())
@@ -75,7 +89,13 @@ func httpHandler(cfg *Config, e *env, addr string) http.Handler {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		_, _ = io.WriteString(w, "ok\n")
 	})
-	return guardHTTP(cfg, mux)
+	closeStreams := func(ctx context.Context) {
+		sse.CloseSessions()
+		if streamable != nil {
+			streamable.CloseSessions(ctx)
+		}
+	}
+	return guardHTTP(cfg, mux), closeStreams
 }
 
 // guardHTTP applies, in order: the Origin check (DNS rebinding and browser
@@ -127,4 +147,16 @@ func originAllowed(origin string, allowed []string) bool {
 	}
 	ip := net.ParseIP(host)
 	return ip != nil && ip.IsLoopback()
+}
+
+type clientAddrKey struct{}
+
+// withClientAddr records the client's address, the rate-limit key of
+// sessionless (stateless Streamable HTTP) requests.
+func withClientAddr(ctx context.Context, r *http.Request) context.Context {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		host = r.RemoteAddr
+	}
+	return context.WithValue(ctx, clientAddrKey{}, host)
 }

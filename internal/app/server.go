@@ -43,7 +43,9 @@ func buildServer(cfg *Config, client *leeloo.Client, g *guard.Guard, log *slog.L
 		server.WithResourceCapabilities(false, false),
 		server.WithPromptCapabilities(false),
 		server.WithInstructions(Instructions),
-		server.WithInputSchemaValidation(),
+		// Arguments are validated by each tool against its published schema
+		// (tools/validate.go): mcp-go v1.2.1's WithInputSchemaValidation runs
+		// first and answers with unreadable messages, so it stays off.
 		server.WithRecovery(),
 		server.WithResourceRecovery(),
 		server.WithLogging(),
@@ -76,7 +78,8 @@ func logCalls(log *slog.Logger) server.ToolHandlerMiddleware {
 	}
 }
 
-// sessionRateLimit caps tool calls per MCP session per minute.
+// sessionRateLimit caps tool calls per MCP session per minute; sessionless
+// requests are counted per client address.
 func sessionRateLimit(perMinute int) server.ToolHandlerMiddleware {
 	type window struct {
 		start time.Time
@@ -89,6 +92,10 @@ func sessionRateLimit(perMinute int) server.ToolHandlerMiddleware {
 			id := ""
 			if s := server.ClientSessionFromContext(ctx); s != nil {
 				id = s.SessionID()
+			}
+			if id == "" { // stateless Streamable HTTP: one allowance per client address
+				id, _ = ctx.Value(clientAddrKey{}).(string)
+				id = "addr:" + id
 			}
 			now := time.Now()
 			mu.Lock()
