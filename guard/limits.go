@@ -18,6 +18,10 @@ type dedupeEntry struct {
 	at        time.Time
 	uncertain bool // the attempt failed in a way that may still have delivered it
 	inFlight  bool
+	// prev is the settled entry an allowed duplicate replaced while in
+	// flight: restored if the duplicate is certainly not delivered, so the
+	// earlier delivery is not forgotten.
+	prev *dedupeEntry
 }
 
 func hashKey(k string) string {
@@ -35,10 +39,15 @@ func (d *dedupe) claim(key string, now time.Time, allow bool) (dedupeEntry, bool
 			delete(d.seen, k)
 		}
 	}
-	if e, ok := d.seen[key]; ok && (e.inFlight || !allow) {
+	e, ok := d.seen[key]
+	if ok && (e.inFlight || !allow) {
 		return e, false
 	}
-	d.seen[key] = dedupeEntry{at: now, inFlight: true}
+	claimed := dedupeEntry{at: now, inFlight: true}
+	if ok {
+		claimed.prev = &e
+	}
+	d.seen[key] = claimed
 	return dedupeEntry{}, true
 }
 
@@ -48,7 +57,11 @@ func (d *dedupe) settle(key string, now time.Time, delivered, uncertain bool) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	if !delivered && !uncertain {
-		delete(d.seen, key)
+		if e, ok := d.seen[key]; ok && e.prev != nil {
+			d.seen[key] = *e.prev
+		} else {
+			delete(d.seen, key)
+		}
 		return
 	}
 	d.seen[key] = dedupeEntry{at: now, uncertain: uncertain}

@@ -50,6 +50,15 @@ func LogCall(d *Deps) Tool {
 		if strings.TrimSpace(a.From) == "" || strings.TrimSpace(a.To) == "" {
 			return nil, argErrorf("from and to are required")
 		}
+		from, err := leeloo.NormalizePhone(a.From)
+		if err != nil {
+			return nil, argErrorf("from: %v", err)
+		}
+		to, err := leeloo.NormalizePhone(a.To)
+		if err != nil {
+			return nil, argErrorf("to: %v", err)
+		}
+		a.From, a.To = from, to
 		if a.RecordLink != "" {
 			if u, err := url.Parse(a.RecordLink); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 				return nil, argErrorf("record_link %q is not an http(s) URL", a.RecordLink)

@@ -100,7 +100,7 @@ type createOrderArgs struct {
 
 // CreateOrder is create_order: POST /orders.
 func CreateOrder(d *Deps) Tool {
-	return writeTool(d, meta{
+	t := writeTool(d, meta{
 		name: "create_order", title: "Create manual order", toolset: "orders", endpoint: "POST /orders",
 		desc: "Create a manual order for a person.",
 	}, func(ctx context.Context, a *createOrderArgs) (*guard.Action, error) {
@@ -163,6 +163,11 @@ func CreateOrder(d *Deps) Tool {
 			},
 		}, nil
 	})
+	// create_order is ext in the catalog: with notify_customer Leeloo messages
+	// the customer. Only such calls count as customer-facing for the guard
+	// (Action.CustomerFacing), so this is not set through meta.customer.
+	t.CustomerFacing = true
+	return t
 }
 
 type updateOrderArgs struct {
@@ -210,7 +215,7 @@ func UpdateManualOrder(d *Deps) Tool {
 			act.Warnings = append(act.Warnings, "could not read the order first: "+describeError(err))
 		default:
 			if o.PaymentMethod != "" && o.PaymentMethod != leeloo.PaymentManual {
-				act.Warnings = append(act.Warnings, "this is not a manual order (payment method "+o.PaymentMethod+"): Leeloo will likely refuse")
+				return nil, argErrorf("order %s is paid through %s, not a manual order: only MANUAL orders can be resolved or rejected here", a.OrderID, o.PaymentMethod)
 			}
 			if o.Status != "" && o.Status != leeloo.OrderOpened {
 				act.Warnings = append(act.Warnings, "the order is already "+o.Status)

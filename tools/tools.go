@@ -208,9 +208,11 @@ func newTool(m meta, schema json.RawMessage, readOnly bool, h server.ToolHandler
 
 // readTool builds a read-only tool from a typed handler.
 func readTool[A any](m meta, h func(ctx context.Context, a *A) (*mcp.CallToolResult, error)) Tool {
-	return newTool(m, schemaOf[A](), true, func(ctx context.Context, req mcp.CallToolRequest) (*mcp.CallToolResult, error) {
+	schema := schemaOf[A]()
+	v := &validator{name: m.name, schema: schema}
+	return newTool(m, schema, true, func(ctx context.Context, req mcp.CallToolRequest) (*mcp.CallToolResult, error) {
 		a := new(A)
-		if err := bindArgs(req, a); err != nil {
+		if err := v.bind(req, a); err != nil {
 			return errorResult(err), nil
 		}
 		res, err := h(ctx, a)
@@ -231,9 +233,11 @@ func writeTool[A any, PA interface {
 	*A
 	guarded
 }](d *Deps, m meta, plan func(ctx context.Context, a *A) (*guard.Action, error)) Tool {
-	return newTool(m, schemaOf[A](), false, func(ctx context.Context, req mcp.CallToolRequest) (*mcp.CallToolResult, error) {
+	schema := schemaOf[A]()
+	v := &validator{name: m.name, schema: schema}
+	return newTool(m, schema, false, func(ctx context.Context, req mcp.CallToolRequest) (*mcp.CallToolResult, error) {
 		a := new(A)
-		if err := bindArgs(req, a); err != nil {
+		if err := v.bind(req, a); err != nil {
 			return errorResult(err), nil
 		}
 		act, err := plan(ctx, a)
@@ -267,8 +271,16 @@ func canonicalArgs(a any) map[string]any {
 	return m
 }
 
-func bindArgs(req mcp.CallToolRequest, a any) error {
-	if req.Params.Arguments == nil && len(req.Params.RawArguments) == 0 {
+// bind validates the call's arguments against the schema, then decodes them.
+func (v *validator) bind(req mcp.CallToolRequest, a any) error {
+	raw := req.Params.Arguments
+	if len(req.Params.RawArguments) > 0 {
+		raw = req.Params.RawArguments
+	}
+	if err := v.check(raw); err != nil {
+		return err
+	}
+	if raw == nil {
 		return nil
 	}
 	if err := req.BindArguments(a); err != nil {

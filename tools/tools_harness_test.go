@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"fmt"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
@@ -63,12 +62,11 @@ func newToolsHarness(t *testing.T, mode guard.Mode) *toolsHarness {
 	return h
 }
 
-// newToolsServer builds an MCP server the way internal/app does, with
-// schema validation and panic recovery, serving ts.
+// newToolsServer builds an MCP server the way internal/app does, with panic
+// recovery, serving ts; the tools validate their own arguments.
 func newToolsServer(ts []server.ServerTool) *server.MCPServer {
 	srv := server.NewMCPServer("leeloo-mcp", "test",
 		server.WithToolCapabilities(false),
-		server.WithInputSchemaValidation(),
 		server.WithRecovery(),
 	)
 	srv.AddTools(ts...)
@@ -259,5 +257,3 @@ func toolNames(ts []tools.Tool) []string {
 	}
 	return out
 }
-
-var _ = fmt.Sprintf

@@ -3,6 +3,7 @@ package tools
 import (
 	"context"
 	"fmt"
+	"math"
 
 	"github.com/mark3labs/mcp-go/mcp"
 
@@ -79,7 +80,7 @@ func pct(a, b float64) float64 {
 	if b == 0 {
 		return 0
 	}
-	return float64(int(a/b*1000+0.5)) / 10
+	return math.Round(a/b*1000) / 10
 }
 
 func statsResult(label string, items []leeloo.TunnelStats) *mcp.CallToolResult {

@@ -72,7 +72,8 @@ func normalize(args any) (any, error) {
 	case nil:
 		return map[string]any{}, nil
 	case json.RawMessage:
-		if len(bytes.TrimSpace(a)) == 0 {
+		// "arguments": null arrives as the raw bytes null: no arguments, as before.
+		if t := bytes.TrimSpace(a); len(t) == 0 || bytes.Equal(t, []byte("null")) {
 			return map[string]any{}, nil
 		}
 		return jsonschema.UnmarshalJSON(bytes.NewReader(a))
