@@ -45,18 +45,13 @@ func (e *APIError) Error() string {
 	if e.Code != "" {
 		b.WriteString(" " + e.Code)
 	}
-	if len(e.Fields) > 0 {
-		keys := make([]string, 0, len(e.Fields))
-		for k := range e.Fields {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
+	if fields := e.FieldList(); len(fields) > 0 {
 		b.WriteString(" (")
-		for i, k := range keys {
+		for i, f := range fields {
 			if i > 0 {
 				b.WriteString(", ")
 			}
-			b.WriteString(k + ": " + e.Fields[k])
+			b.WriteString(f[0] + ": " + f[1])
 		}
 		b.WriteString(")")
 	}
@@ -64,6 +59,16 @@ func (e *APIError) Error() string {
 		b.WriteString(": " + e.Message)
 	}
 	return b.String()
+}
+
+// FieldList is Fields as (field, code) pairs sorted by field.
+func (e *APIError) FieldList() [][2]string {
+	out := make([][2]string, 0, len(e.Fields))
+	for k, v := range e.Fields {
+		out = append(out, [2]string{k, v})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i][0] < out[j][0] })
+	return out
 }
 
 // NotFound reports whether Leeloo said the addressed record does not exist.

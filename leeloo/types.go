@@ -230,3 +230,17 @@ func setDateRange(q map[string][]string, from, to time.Time) {
 		q["filter[last_message][to]"] = []string{to.UTC().Format(DateLayout)}
 	}
 }
+
+// ValidID reports whether s is a Leeloo object id: 24 hex characters.
+func ValidID(s string) bool {
+	if len(s) != 24 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F') {
+			return false
+		}
+	}
+	return true
+}

@@ -51,7 +51,7 @@ func (a *args) id(name string, required bool, finder string) string {
 	switch {
 	case v == "" && required:
 		a.fail("%s is required; %s", name, finder)
-	case v != "" && !validID(v):
+	case v != "" && !leeloo.ValidID(v):
 		a.fail("%s %q is not a Leeloo id (24 hex characters); %s", name, render.Field(v, 40), finder)
 	}
 	return v
@@ -64,19 +64,6 @@ func (a *args) text(name string, max int) string {
 		a.fail("%s is %d characters; the limit is %d", name, n, max)
 	}
 	return render.Field(v, max)
-}
-
-func validID(s string) bool {
-	if len(s) != 24 {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F') {
-			return false
-		}
-	}
-	return true
 }
 
 // prompt builds a ServerPrompt rendering file with the data bind returns.

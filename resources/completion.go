@@ -185,7 +185,7 @@ func collect[T any](ctx context.Context, fetch leeloo.PageFunc[T], conv func(T) 
 		if err != nil {
 			return nil, err
 		}
-		if c := conv(item); validID(c.value) {
+		if c := conv(item); leeloo.ValidID(c.value) {
 			c.name = render.Field(c.name, 80)
 			out = append(out, c)
 		}

@@ -3,10 +3,10 @@ package resources
 import (
 	"errors"
 	"fmt"
-	"time"
 
 	"github.com/mark3labs/mcp-go/mcp"
 
+	"github.com/leeloo-mcp/leeloo-mcp/internal/render"
 	"github.com/leeloo-mcp/leeloo-mcp/leeloo"
 )
 
@@ -18,33 +18,15 @@ const (
 )
 
 // upstream turns a client error into one that says what failed and what to
-// do. The client's errors never carry the token, so wrapping them is safe.
+// do (render.ErrorText); a missing record is mcp.ErrResourceNotFound.
 func upstream(what string, err error, finder string) error {
-	var rl *leeloo.RateLimitError
-	if errors.As(err, &rl) {
-		return fmt.Errorf("%s: Leeloo is rate-limiting this account (HTTP 429); retry after %s: %w", what, rl.RetryAfter.Round(time.Second), err)
-	}
-	var ne *leeloo.NetworkError
-	if errors.As(err, &ne) {
-		if ne.Timeout() {
-			return fmt.Errorf("%s: Leeloo did not answer in time; try again: %w", what, err)
-		}
-		return fmt.Errorf("%s: could not reach Leeloo (check the network or LEELOO_BASE_URL): %w", what, err)
-	}
+	msg := what + ": " + render.ErrorText(err)
 	var ae *leeloo.APIError
-	if errors.As(err, &ae) {
-		switch {
-		case ae.Unauthorized():
-			return fmt.Errorf("%s: Leeloo rejected the API token (check LEELOO_API_TOKEN): %w", what, err)
-		case ae.NotFound():
-			msg := what + ": not found in Leeloo"
-			if finder != "" {
-				msg += "; " + finder
-			}
-			return fmt.Errorf("%w: %s (%w)", mcp.ErrResourceNotFound, msg, err)
-		case ae.HTTPStatus >= 500:
-			return fmt.Errorf("%s: Leeloo had an internal error; try again later: %w", what, err)
+	if errors.As(err, &ae) && ae.NotFound() {
+		if finder != "" {
+			msg += " " + finder + "."
 		}
+		return fmt.Errorf("%w: %s", mcp.ErrResourceNotFound, msg)
 	}
-	return fmt.Errorf("%s: %w", what, err)
+	return errors.New(msg)
 }

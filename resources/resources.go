@@ -56,26 +56,12 @@ func arg(req mcp.ReadResourceRequest, name string) string {
 	return ""
 }
 
-// validID reports whether s is a Leeloo object id: 24 hex characters.
-func validID(s string) bool {
-	if len(s) != 24 {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F') {
-			return false
-		}
-	}
-	return true
-}
-
 // checkID rejects a missing or malformed id, saying where good ones come from.
 func checkID(name, v, finder string) error {
 	if v == "" {
 		return fmt.Errorf("%w: %s is missing from the URI; %s", mcp.ErrInvalidParams, name, finder)
 	}
-	if !validID(v) {
+	if !leeloo.ValidID(v) {
 		return fmt.Errorf("%w: %s %q is not a Leeloo id (24 hex characters); %s", mcp.ErrInvalidParams, name, render.Field(v, 40), finder)
 	}
 	return nil

@@ -73,17 +73,8 @@ func (p pageInfo) line() string {
 
 // checkID validates a Leeloo object id (24 hex characters).
 func checkID(field, v, finder string) error {
-	if len(v) == 24 {
-		ok := true
-		for _, c := range v {
-			if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F') {
-				ok = false
-				break
-			}
-		}
-		if ok {
-			return nil
-		}
+	if leeloo.ValidID(v) {
+		return nil
 	}
 	if v == "" {
 		return argErrorf("%s is required; %s", field, finder)

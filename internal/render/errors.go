@@ -1,0 +1,98 @@
+package render
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/leeloo-mcp/leeloo-mcp/leeloo"
+)
+
+// finders says where the ids of each API path come from.
+var finders = []struct{ prefix, hint string }{
+	{"/communication-channels", "account ids come from get_person (accounts), search_people or list_communication_channels"},
+	{"/people", "person ids come from search_people (by name, tag, phone or email) or get_person_by_account"},
+	{"/orders", "order ids come from list_orders or get_person (orders)"},
+	{"/categories/templates", "category ids come from list_template_categories, template ids from list_templates"},
+	{"/messages/send-template", "account ids come from get_person (accounts); template ids from list_templates"},
+	{"/messages", "account ids come from get_person (accounts) or list_communication_channels"},
+	{"/tunnels", "tunnel ids come from list_tunnels"},
+	{"/leadgentools", "leadgen tool ids come from get_tunnel"},
+	{"/users", "user ids come from list_users"},
+	{"/calls", "user ids come from list_users, account ids from get_person"},
+}
+
+// FinderHint says where the ids of an API path come from, or "".
+func FinderHint(path string) string {
+	for _, f := range finders {
+		if strings.HasPrefix(path, f.prefix) {
+			return f.hint
+		}
+	}
+	return ""
+}
+
+// ErrorText is the one mapping from a client error to what a model is told:
+// what went wrong and what to do next. The client's errors never carry the
+// token.
+func ErrorText(err error) string {
+	var rl *leeloo.RateLimitError
+	if errors.As(err, &rl) {
+		return fmt.Sprintf("Leeloo is rate-limiting this account (HTTP 429). Wait %s, then try again. Nothing was changed by this call.",
+			rl.RetryAfter.Round(time.Second))
+	}
+	var ne *leeloo.NetworkError
+	if errors.As(err, &ne) {
+		if ne.Timeout() {
+			return fmt.Sprintf("Leeloo did not answer in time (%s %s). For a read, try again; for a write, check whether it took effect before repeating it.", ne.Method, ne.Path)
+		}
+		return fmt.Sprintf("Could not reach Leeloo (%s %s): %v. Check the network or LEELOO_BASE_URL.", ne.Method, ne.Path, ne.Err)
+	}
+	var api *leeloo.APIError
+	if errors.As(err, &api) {
+		return apiErrorText(api)
+	}
+	return err.Error()
+}
+
+func apiErrorText(e *leeloo.APIError) string {
+	call := e.Method + " " + e.Path
+	switch {
+	case e.Unauthorized():
+		return fmt.Sprintf("Leeloo rejected the API token (HTTP %d %s on %s). Check LEELOO_API_TOKEN: it must be the account's API token from Leeloo's settings.", e.HTTPStatus, e.Code, call)
+	case e.NotFound():
+		msg := fmt.Sprintf("Not found in Leeloo (%s).", call)
+		if h := FinderHint(e.Path); h != "" {
+			msg += " Check the id: " + h + "."
+		}
+		return msg
+	case e.Code == leeloo.CodeNotValidPhoneNumber:
+		return "Leeloo rejected the phone number: use the international form, + and digits, e.g. +380501234567."
+	case e.HTTPStatus >= 500:
+		return fmt.Sprintf("Leeloo had an internal error (HTTP %d on %s). Reads may be retried later; writes are never retried automatically.", e.HTTPStatus, call)
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "Leeloo refused %s (HTTP %d", call, e.HTTPStatus)
+	if e.Code != "" {
+		b.WriteString(" " + e.Code)
+	}
+	b.WriteString(")")
+	if fields := e.FieldList(); len(fields) > 0 {
+		b.WriteString(": ")
+		for i, f := range fields {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			fmt.Fprintf(&b, "%s is %s", f[0], f[1])
+		}
+	}
+	if e.Message != "" {
+		b.WriteString(": " + e.Message)
+	}
+	b.WriteString(".")
+	if h := FinderHint(e.Path); h != "" && len(e.Fields) > 0 {
+		b.WriteString(" " + strings.ToUpper(h[:1]) + h[1:] + ".")
+	}
+	return b.String()
+}
