@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"strings"
 	"time"
 
@@ -75,6 +76,8 @@ type Config struct {
 	ReadOnly bool
 	// ErrorResult maps an upstream error to the result the model sees.
 	ErrorResult func(err error) *mcp.CallToolResult
+	// Logger reports audit-log write failures; slog.Default when nil.
+	Logger *slog.Logger
 	// Now is the clock; time.Now when nil.
 	Now func() time.Time
 }
@@ -88,6 +91,7 @@ type Guard struct {
 	budget   *budget
 	audit    *auditLog
 	errorRes func(error) *mcp.CallToolResult
+	logger   *slog.Logger
 	now      func() time.Time
 }
 
@@ -125,7 +129,11 @@ func New(cfg Config) (*Guard, error) {
 		budget:   &budget{max: max},
 		audit:    &auditLog{w: cfg.Audit},
 		errorRes: cfg.ErrorResult,
+		logger:   cfg.Logger,
 		now:      now,
+	}
+	if g.logger == nil {
+		g.logger = slog.Default()
 	}
 	if g.errorRes == nil {
 		g.errorRes = func(err error) *mcp.CallToolResult { return mcp.NewToolResultError(err.Error()) }
@@ -251,6 +259,9 @@ func (g *Guard) runElicit(ctx context.Context, req mcp.CallToolRequest, canon []
 	// The answer must belong to this very call: the request state is the
 	// token issued for these arguments.
 	if err := g.tokens.consume(req.Params.RequestState, a.Tool, canon); err != nil {
+		if errors.Is(err, ErrTokenExpired) {
+			return g.refuse(rec, "the confirmation expired: the answer came back after more than "+g.tokens.ttl.String()+"; nothing was sent. Ask again if the user still wants it.")
+		}
 		return g.refuse(rec, "the confirmation does not match this call: "+err.Error()+". Nothing was sent.")
 	}
 	switch answer.Action {
@@ -330,7 +341,7 @@ func (g *Guard) execute(ctx context.Context, a *Action, rec AuditRecord) *mcp.Ca
 			g.dedupe.settle(key, g.now(), false, uncertain)
 		}
 		if a.CustomerFacing && !uncertain {
-			g.budget.give()
+			g.budget.give(now)
 		}
 		rec.Outcome, rec.Error = OutcomeFailed, err.Error()
 		g.log(rec)
@@ -346,7 +357,11 @@ func (g *Guard) execute(ctx context.Context, a *Action, rec AuditRecord) *mcp.Ca
 	}
 	rec.Outcome, rec.IDs = OutcomeExecuted, out.IDs
 	g.log(rec)
-	res := &mcp.CallToolResult{Content: []mcp.Content{mcp.NewTextContent(out.Text)}}
+	text := out.Text
+	for _, w := range a.Warnings { // shown again: with --confirm off there was no preview
+		text += "\nWarning: " + w
+	}
+	res := &mcp.CallToolResult{Content: []mcp.Content{mcp.NewTextContent(text)}}
 	if out.Structured != nil {
 		res.StructuredContent = out.Structured
 	}
@@ -376,9 +391,11 @@ func (g *Guard) refuse(rec AuditRecord, reason string) *mcp.CallToolResult {
 
 func (g *Guard) log(rec AuditRecord) {
 	rec.Time = g.now().UTC()
-	// An audit failure must not turn into a silent success: it is reported
-	// on stderr by the writer's owner; the action itself already happened.
-	_ = g.audit.write(rec)
+	// The action's outcome stands; a lost audit line is reported, never
+	// silent (the arguments stay out of the log).
+	if err := g.audit.write(rec); err != nil {
+		g.logger.Error("audit log write failed", "tool", rec.Tool, "outcome", rec.Outcome, "err", err)
+	}
 }
 
 func (g *Guard) previewResult(a *Action, headline, token string) *mcp.CallToolResult {

@@ -93,14 +93,17 @@ func (b *budget) take(now time.Time) (time.Time, bool) {
 	return time.Time{}, true
 }
 
-// give returns the newest slot (the action was certainly not sent).
-func (b *budget) give() {
+// give returns the slot taken at t (the action was certainly not sent).
+func (b *budget) give(t time.Time) {
 	if b.max <= 0 {
 		return
 	}
 	b.mu.Lock()
-	if n := len(b.at); n > 0 {
-		b.at = b.at[:n-1]
+	defer b.mu.Unlock()
+	for i := len(b.at) - 1; i >= 0; i-- {
+		if b.at[i].Equal(t) {
+			b.at = append(b.at[:i], b.at[i+1:]...)
+			return
+		}
 	}
-	b.mu.Unlock()
 }

@@ -57,8 +57,8 @@ var endpointCatalog = []catalogEntry{
 // calling another tool (a card overwritten, a tag removed, an order closed).
 var destructiveTools = []string{"update_person", "remove_tag", "update_manual_order"}
 
-// duplicateGuarded are the tools that take allow_duplicate.
-var duplicateGuarded = []string{"send_message", "send_template", "create_order"}
+// duplicateGuarded are the tools that take allow_duplicate: the repeatable customer-facing ones.
+var duplicateGuarded = []string{"send_message", "send_template", "create_order", "subscribe_to_tunnel"}
 
 var snakeCase = regexp.MustCompile(`^[a-z][a-z0-9]*(_[a-z0-9]+)*$`)
 

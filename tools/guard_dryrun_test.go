@@ -54,13 +54,10 @@ func TestGuardDryRunNeverWrites(t *testing.T) {
 	for _, mode := range guardModes {
 		for _, elicits := range []bool{false, true} {
 			e := newGuardEnv(t, guardOpts{Mode: mode})
-			var el *guardElicitor
-			if elicits {
-				el = guardAccepting()
-			}
-			var c = e.client(t, guardModern, nil)
-			if el != nil {
-				c = e.client(t, guardModern, el)
+			el := guardAccepting()
+			c := e.client(t, guardModern, el)
+			if !elicits {
+				c = e.client(t, guardModern, nil)
 			}
 			for name, args := range guardMutatingArgs() {
 				res := guardCall(t, c, name, guardWith(args, "dry_run", true))
@@ -72,9 +69,7 @@ func TestGuardDryRunNeverWrites(t *testing.T) {
 				assert.NotContains(t, sc, "confirm_token", label)
 			}
 			assert.Empty(t, e.writesTo(), "mode %s", mode)
-			if el != nil {
-				assert.Empty(t, el.Messages(), "a dry run must not ask the user")
-			}
+			assert.Empty(t, el.Messages(), "a dry run must not ask the user")
 			for _, l := range e.audit.Lines(t) {
 				assert.Equal(t, guard.OutcomeDryRun, l["outcome"])
 			}

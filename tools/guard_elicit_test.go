@@ -1,11 +1,15 @@
 package tools_test
 
 import (
+	"context"
 	"encoding/json"
-
+	"net/http/httptest"
 	"testing"
 
+	"github.com/mark3labs/mcp-go/client"
+	"github.com/mark3labs/mcp-go/client/transport"
 	"github.com/mark3labs/mcp-go/mcp"
+	"github.com/mark3labs/mcp-go/server"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -145,4 +149,45 @@ func TestGuardElicitRefusedBeforeAsking(t *testing.T) {
 	assert.Contains(t, guardText(res), "allow_duplicate")
 	assert.Len(t, el.Messages(), 1, "the duplicate was refused without a dialog")
 	assert.Len(t, e.sb.Writes(), 1)
+}
+
+// TestGuardElicitOverStreamableHTTP: the same confirmation over the real
+// Streamable HTTP transport, in both protocol eras.
+func TestGuardElicitOverStreamableHTTP(t *testing.T) {
+	for _, era := range guardEras {
+		for _, action := range []mcp.ElicitationResponseAction{mcp.ElicitationResponseActionAccept, mcp.ElicitationResponseActionDecline} {
+			t.Run(era+"/"+string(action), func(t *testing.T) {
+				e := newGuardEnv(t, guardOpts{Mode: guard.ModeAuto})
+				hs := httptest.NewServer(server.NewStreamableHTTPServer(e.srv))
+				t.Cleanup(hs.Close)
+				tr, err := transport.NewStreamableHTTP(hs.URL)
+				require.NoError(t, err)
+				el := &guardElicitor{action: action, content: map[string]any{"confirm": true}}
+				opts := []client.ClientOption{client.WithElicitationHandler(el)}
+				if era == guardLegacy {
+					opts = append(opts, client.WithProtocolVersion(mcp.LATEST_LEGACY_PROTOCOL_VERSION))
+				}
+				c := client.NewClient(tr, opts...)
+				ctx := context.Background()
+				require.NoError(t, c.Start(ctx))
+				t.Cleanup(func() { _ = c.Close() })
+				var init mcp.InitializeRequest
+				init.Params.ClientInfo = mcp.Implementation{Name: "guard-http-test", Version: "1"}
+				_, err = c.Initialize(ctx, init)
+				require.NoError(t, err)
+
+				res := guardCall(t, c, "send_message", guardSendArgs(guardText1))
+				require.Len(t, el.Messages(), 1)
+				assert.Contains(t, el.Messages()[0], "Олена Коваленко")
+				assert.Contains(t, el.Messages()[0], guardText1)
+				if action == mcp.ElicitationResponseActionAccept {
+					require.False(t, res.IsError, guardText(res))
+					assert.Len(t, e.sb.Writes(), 1)
+				} else {
+					assert.True(t, res.IsError)
+					assert.Empty(t, e.writesTo())
+				}
+			})
+		}
+	}
 }

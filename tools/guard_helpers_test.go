@@ -107,6 +107,8 @@ type guardOpts struct {
 	Key             []byte
 	MaxSendsPerHour int
 	ReadOnly        bool
+	// NoRecovery leaves panics unrecovered, so a fuzzed panic fails loudly.
+	NoRecovery bool
 }
 
 // guardEnv is a sandbox, a guard and an MCP server with every tool.
@@ -149,12 +151,14 @@ func newGuardEnvOn(t testing.TB, sb *sandbox.Server, clock *guardClock, o guardO
 	})
 	require.NoError(t, err)
 	deps := &tools.Deps{Client: lc, Guard: g, Now: clock.Now}
-	srv := server.NewMCPServer("leeloo-mcp-guard-test", "0.0.0",
+	opts := []server.ServerOption{
 		server.WithToolCapabilities(false),
-		server.WithInputSchemaValidation(),
-		server.WithRecovery(),
 		server.WithElicitation(),
-	)
+	}
+	if !o.NoRecovery {
+		opts = append(opts, server.WithRecovery())
+	}
+	srv := server.NewMCPServer("leeloo-mcp-guard-test", "0.0.0", opts...)
 	srv.AddTools(tools.ServerTools(tools.All(deps))...)
 	return &guardEnv{sb: sb, clock: clock, audit: audit, guard: g, srv: srv}
 }
@@ -297,16 +301,16 @@ func guardSendArgs(text string) map[string]any {
 // against the sandbox seed.
 func guardMutatingArgs() map[string]map[string]any {
 	return map[string]map[string]any{
-		"create_person": {"name": "Ірина Шевченко", "phone": "+380501112233", "email": "iryna@example.com", "leadgentool_id": sandbox.LeadgentoolID},
-		"update_person": {"person_id": sandbox.DemoPersonID, "email": "olena.new@example.com"},
-		"add_comment":   {"person_id": sandbox.DemoPersonID, "comment": "Called back, wants the moisturising set."},
-		"send_message":  guardSendArgs("Добрий день! ТТН надішлемо сьогодні."),
-		"send_template": {"account_id": sandbox.DemoAccountID, "template_id": sandbox.TemplateID, "variables": map[string]any{"name": "Олена", "discount": "10%"}},
-		"create_order":  {"person_id": sandbox.DemoPersonID, "offer_id": sandbox.OfferID, "payment_credits_id": sandbox.PaymentCreditsID, "notify_customer": true},
-		"update_manual_order": {"order_id": sandbox.ManualOrderID, "status": "RESOLVED", "price": 49, "currency": "USD"},
-		"add_tag":             {"person_id": sandbox.DemoPersonID, "tag": "Lead"},
-		"remove_tag":          {"person_id": sandbox.DemoPersonID, "tag": sandbox.VIPTagName},
-		"subscribe_to_tunnel": {"account_id": sandbox.DemoAccountID, "tunnel_id": sandbox.TunnelID, "tunnel_block_id": "65d1c0a8e4b0a1000c000f01"},
+		"create_person":         {"name": "Ірина Шевченко", "phone": "+380501112233", "email": "iryna@example.com", "leadgentool_id": sandbox.LeadgentoolID},
+		"update_person":         {"person_id": sandbox.DemoPersonID, "email": "olena.new@example.com"},
+		"add_comment":           {"person_id": sandbox.DemoPersonID, "comment": "Called back, wants the moisturising set."},
+		"send_message":          guardSendArgs("Добрий день! ТТН надішлемо сьогодні."),
+		"send_template":         {"account_id": sandbox.DemoAccountID, "template_id": sandbox.TemplateID, "variables": map[string]any{"name": "Олена", "discount": "10%"}},
+		"create_order":          {"person_id": sandbox.DemoPersonID, "offer_id": sandbox.OfferID, "payment_credits_id": sandbox.PaymentCreditsID, "notify_customer": true},
+		"update_manual_order":   {"order_id": sandbox.ManualOrderID, "status": "RESOLVED", "price": 49, "currency": "USD"},
+		"add_tag":               {"person_id": sandbox.DemoPersonID, "tag": "Lead"},
+		"remove_tag":            {"person_id": sandbox.DemoPersonID, "tag": sandbox.VIPTagName},
+		"subscribe_to_tunnel":   {"account_id": sandbox.DemoAccountID, "tunnel_id": sandbox.TunnelID, "tunnel_block_id": "65d1c0a8e4b0a1000c000f01"},
 		"create_traffic_source": {"leadgentool_id": sandbox.LeadgentoolID, "name": "Instagram stories, March"},
 		"add_sms_contacts": {"contacts": []any{map[string]any{"name": "Taras", "phone": "+380931234567"}},
 			"connection_id": sandbox.SMSConnectionID, "leadgentool_id": sandbox.LeadgentoolID, "tags": []any{"Lead"}},

@@ -135,6 +135,7 @@ type subscribeArgs struct {
 	AccountID     string `json:"account_id"`
 	TunnelID      string `json:"tunnel_id"`
 	TunnelBlockID string `json:"tunnel_block_id" jsonschema_description:"Block to start at."`
+	guard.DuplicateControl
 	controlsHolder
 }
 
@@ -168,9 +169,10 @@ func SubscribeToTunnel(d *Deps) Tool {
 			tunnel = fmt.Sprintf("tunnel %q (%s)", t.Name, a.TunnelID)
 		}
 		return &guard.Action{
-			Preview:      fmt.Sprintf("Subscribe %s to %s at block %s: its bot flow starts messaging the customer.", r.label(), tunnel, a.TunnelBlockID),
-			Warnings:     r.warnings,
-			DuplicateKey: "subscribe_to_tunnel\x00" + a.AccountID + "\x00" + a.TunnelID + "\x00" + a.TunnelBlockID,
+			Preview:        fmt.Sprintf("Subscribe %s to %s at block %s: its bot flow starts messaging the customer.", r.label(), tunnel, a.TunnelBlockID),
+			Warnings:       r.warnings,
+			DuplicateKey:   "subscribe_to_tunnel\x00" + a.AccountID + "\x00" + a.TunnelID + "\x00" + a.TunnelBlockID,
+			AllowDuplicate: a.AllowDuplicate,
 			Execute: func(ctx context.Context) (*guard.Outcome, error) {
 				req := leeloo.SubscribeRequest{TunnelID: a.TunnelID, TunnelBlockID: a.TunnelBlockID}
 				if _, err := d.Client.Channels.Subscribe(ctx, a.AccountID, req); err != nil {

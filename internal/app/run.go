@@ -174,7 +174,7 @@ func newEnv(cfg *Config, log *slog.Logger) (*env, error) {
 	e.client = client
 	gcfg := guard.Config{
 		Mode: cfg.Confirm, Key: []byte(cfg.ConfirmKey), MaxSendsPerHour: cfg.MaxSendsPerHour,
-		ReadOnly: cfg.ReadOnly, ErrorResult: tools.ErrorResult,
+		ReadOnly: cfg.ReadOnly, ErrorResult: tools.ErrorResult, Logger: log,
 	}
 	if cfg.AuditLog != "" {
 		f, err := os.OpenFile(cfg.AuditLog, os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o600)
