@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"sync"
 	"time"
 
 	"github.com/mark3labs/mcp-go/server"
@@ -144,7 +145,7 @@ type env struct {
 	guard  *guard.Guard
 	tools  []tools.Tool
 	audit  *os.File
-	sb     *sandbox.Server
+	sb     func() *sandbox.Server // the in-process sandbox, seeded on first use
 	srv    *server.MCPServer
 }
 
@@ -161,10 +162,15 @@ func newEnv(cfg *Config, log *slog.Logger) (*env, error) {
 		UserAgent: "leeloo-mcp/" + Version,
 	}
 	if cfg.Sandbox {
-		e.sb = sandbox.New(sandbox.Options{})
+		// The demo data is seeded on the first API call, not at start-up:
+		// initialize and tools/list need none of it (seeding is ~25% of a
+		// --sandbox start-up and ~3 MB of RSS; see BENCHMARKS.md).
+		e.sb = sync.OnceValue(func() *sandbox.Server { return sandbox.New(sandbox.Options{}) })
 		opts.Token = sandbox.DefaultToken
 		opts.BaseURL = "http://sandbox.invalid/api/v2"
-		opts.HTTPClient = &http.Client{Transport: handlerTransport{e.sb}}
+		opts.HTTPClient = &http.Client{Transport: handlerTransport{http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			e.sb().ServeHTTP(w, r)
+		})}}
 		opts.RequestsPerMinute = -1
 	}
 	client, err := leeloo.NewClient(opts)
