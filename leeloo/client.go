@@ -281,7 +281,7 @@ func (c *Client) attempt(ctx context.Context, req *request, u string, body []byt
 	}
 	defer hres.Body.Close()
 	resp.StatusCode = hres.StatusCode
-	raw, err := io.ReadAll(io.LimitReader(hres.Body, maxResponseBytes+1))
+	raw, err := readBody(hres)
 	if err != nil {
 		return nil, 0, &NetworkError{Method: req.method, Path: req.path, Err: unwrapURLError(err)}
 	}
@@ -387,4 +387,15 @@ const (
 // through getenv (os.Getenv in programs, a map in tests).
 func OptionsFromEnv(getenv func(string) string) Options {
 	return Options{Token: strings.TrimSpace(getenv(EnvToken)), BaseURL: strings.TrimSpace(getenv(EnvBaseURL))}
+}
+
+// readBody reads at most maxResponseBytes+1 bytes, in one allocation when
+// the length is announced.
+func readBody(hres *http.Response) ([]byte, error) {
+	var buf bytes.Buffer
+	if n := hres.ContentLength; n > 0 && n <= maxResponseBytes {
+		buf.Grow(int(n) + bytes.MinRead)
+	}
+	_, err := buf.ReadFrom(io.LimitReader(hres.Body, maxResponseBytes+1))
+	return buf.Bytes(), err
 }

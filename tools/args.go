@@ -1,6 +1,7 @@
 package tools
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -187,13 +188,21 @@ func result(text string, structured any) *mcp.CallToolResult {
 	return r
 }
 
-// jsonText renders v as compact JSON for the text part of a result.
-func jsonText(v any) string {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return fmt.Sprint(v)
+// jsonResult is a result whose text is a one-line head and v as compact
+// JSON, and whose structured content is the same JSON: encoded once, and
+// without HTML escaping so fences stay readable in the text.
+func jsonResult(head string, v any) *mcp.CallToolResult {
+	var buf bytes.Buffer
+	buf.Grow(512)
+	buf.WriteString(head)
+	buf.WriteByte('\n')
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return result(head+"\n"+fmt.Sprint(v), v)
 	}
-	return string(b)
+	b := bytes.TrimRight(buf.Bytes(), "\n")
+	return result(string(b), json.RawMessage(b[len(head)+1:]))
 }
 
 // fmtTime formats a time for the model: UTC, minutes.

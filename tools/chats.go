@@ -62,7 +62,7 @@ func ListCommunicationChannels(d *Deps) Tool {
 			})
 		}
 		head := fmt.Sprintf("%d accounts. %s %s", len(chs), out.line(), nameNote)
-		return result(head+"\n"+jsonText(out), out), nil
+		return jsonResult(head, out), nil
 	})
 }
 

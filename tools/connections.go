@@ -22,6 +22,6 @@ func ListConnections(d *Deps) Tool {
 		out := struct {
 			Connections []leeloo.Connection `json:"connections"`
 		}{cs}
-		return result(fmt.Sprintf("%d connections.\n%s", len(cs), jsonText(out)), out), nil
+		return jsonResult(fmt.Sprintf("%d connections.", len(cs)), out), nil
 	})
 }

@@ -56,7 +56,7 @@ func ListOrders(d *Deps) Tool {
 		for i := range orders {
 			out.Orders = append(out.Orders, toOrder(&orders[i]))
 		}
-		return result(fmt.Sprintf("%d orders. %s\n%s", len(orders), out.line(), jsonText(out)), out), nil
+		return jsonResult(fmt.Sprintf("%d orders. %s", len(orders), out.line()), out), nil
 	})
 }
 
@@ -81,7 +81,7 @@ func GetOrder(d *Deps) Tool {
 			o.ID = a.OrderID
 		}
 		out := toOrder(o)
-		return result("Order.\n"+jsonText(out), out), nil
+		return jsonResult("Order.", out), nil
 	})
 }
 

@@ -126,7 +126,7 @@ func SearchPeople(d *Deps) Tool {
 			out.People = append(out.People, toPerson(&people[i], false))
 		}
 		head := fmt.Sprintf("%d people. %s %s", len(people), out.line(), nameNote)
-		return result(head+"\n"+jsonText(out), out), nil
+		return jsonResult(head, out), nil
 	})
 }
 
@@ -156,7 +156,7 @@ func GetPerson(d *Deps) Tool {
 
 func personResult(p *leeloo.Person) *mcp.CallToolResult {
 	out := toPerson(p, true)
-	return result("Person card. "+nameNote+"\n"+jsonText(out), out)
+	return jsonResult("Person card. "+nameNote, out)
 }
 
 // findPersonID resolves exactly one person from an id, a phone or an email.

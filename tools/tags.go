@@ -26,7 +26,7 @@ func ListTags(d *Deps) Tool {
 		out := struct {
 			Tags []leeloo.Tag `json:"tags"`
 		}{tags}
-		return result(fmt.Sprintf("%d tags.\n%s", len(tags), jsonText(out)), out), nil
+		return jsonResult(fmt.Sprintf("%d tags.", len(tags)), out), nil
 	})
 }
 

@@ -27,7 +27,7 @@ func ListTemplateCategories(d *Deps) Tool {
 		out := struct {
 			Categories []leeloo.TemplateCategory `json:"categories"`
 		}{cats}
-		return result(fmt.Sprintf("%d template categories.\n%s", len(cats), jsonText(out)), out), nil
+		return jsonResult(fmt.Sprintf("%d template categories.", len(cats)), out), nil
 	})
 }
 
@@ -58,7 +58,7 @@ func ListTemplates(d *Deps) Tool {
 		for _, t := range ts {
 			out.Templates = append(out.Templates, tmpl{t.ID, t.MessageName})
 		}
-		return result(fmt.Sprintf("%d templates.\n%s", len(ts), jsonText(out)), out), nil
+		return jsonResult(fmt.Sprintf("%d templates.", len(ts)), out), nil
 	})
 }
 

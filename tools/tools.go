@@ -5,6 +5,7 @@ package tools
 
 import (
 	"context"
+	_ "embed"
 	"encoding/json"
 	"fmt"
 	"slices"
@@ -209,7 +210,7 @@ func newTool(m meta, schema json.RawMessage, readOnly bool, h server.ToolHandler
 // readTool builds a read-only tool from a typed handler.
 func readTool[A any](m meta, h func(ctx context.Context, a *A) (*mcp.CallToolResult, error)) Tool {
 	schema := schemaOf[A]()
-	v := &validator{name: m.name, schema: schema}
+	v := newValidator(m.name, schema)
 	return newTool(m, schema, true, func(ctx context.Context, req mcp.CallToolRequest) (*mcp.CallToolResult, error) {
 		a := new(A)
 		if err := v.bind(req, a); err != nil {
@@ -234,7 +235,7 @@ func writeTool[A any, PA interface {
 	guarded
 }](d *Deps, m meta, plan func(ctx context.Context, a *A) (*guard.Action, error)) Tool {
 	schema := schemaOf[A]()
-	v := &validator{name: m.name, schema: schema}
+	v := newValidator(m.name, schema)
 	return newTool(m, schema, false, func(ctx context.Context, req mcp.CallToolRequest) (*mcp.CallToolResult, error) {
 		a := new(A)
 		if err := v.bind(req, a); err != nil {
@@ -289,28 +290,51 @@ func (v *validator) bind(req mcp.CallToolRequest, a any) error {
 	return nil
 }
 
-var schemaCache sync.Map // reflect type name -> json.RawMessage
+// Input schemas are reflected from the argument structs. Reflection costs
+// ~3 ms of a cold start, so the results are also generated into schemas.json
+// (embedded) and used from there; TestPrecomputedSchemasFresh fails when the
+// file differs from what reflection gives (UPDATE_GOLDEN=1 rewrites it).
+var (
+	schemaCache sync.Map // type key -> json.RawMessage
+	reflectors  sync.Map // type key -> func() json.RawMessage, for the freshness test
 
-// schemaOf reflects A into a flat input schema: no $schema, $id, $defs, $ref,
+	//go:embed schemas.json
+	schemasJSON []byte
+	precomputed = sync.OnceValue(func() map[string]json.RawMessage {
+		var m map[string]json.RawMessage
+		_ = json.Unmarshal(schemasJSON, &m)
+		return m
+	})
+)
+
+// schemaOf returns A's input schema: flat, no $schema, $id, $defs or $ref,
 // additionalProperties false, and always a properties object.
 func schemaOf[A any]() json.RawMessage {
 	key := fmt.Sprintf("%T", *new(A))
 	if v, ok := schemaCache.Load(key); ok {
 		return v.(json.RawMessage)
 	}
+	reflectors.Store(key, reflectSchema[A])
+	b, ok := precomputed()[key]
+	if !ok {
+		b = reflectSchema[A]()
+	}
+	schemaCache.Store(key, b)
+	return b
+}
+
+// reflectSchema reflects A's invopop tags into its input schema.
+func reflectSchema[A any]() json.RawMessage {
 	r := jsonschema.Reflector{DoNotReference: true, Anonymous: true, ExpandedStruct: true}
 	s := r.Reflect(new(A))
 	s.Version = ""
 	s.ID = ""
 	if s.Properties == nil || s.Properties.Len() == 0 {
-		b := json.RawMessage(`{"type":"object","properties":{},"additionalProperties":false}`)
-		schemaCache.Store(key, b)
-		return b
+		return json.RawMessage(`{"type":"object","properties":{},"additionalProperties":false}`)
 	}
 	b, err := json.Marshal(s)
 	if err != nil {
-		panic(fmt.Sprintf("tools: schema of %s: %v", key, err))
+		panic(fmt.Sprintf("tools: schema of %T: %v", *new(A), err))
 	}
-	schemaCache.Store(key, json.RawMessage(b))
 	return b
 }

@@ -41,7 +41,7 @@ func ListTunnels(d *Deps) Tool {
 		for _, t := range ts {
 			out.Tunnels = append(out.Tunnels, tunnelOut{ID: t.ID, Name: t.Name, Created: fmtTime(t.CreatedAt)})
 		}
-		return result(fmt.Sprintf("%d tunnels. %s\n%s", len(ts), out.line(), jsonText(out)), out), nil
+		return jsonResult(fmt.Sprintf("%d tunnels. %s", len(ts), out.line()), out), nil
 	})
 }
 
@@ -63,7 +63,7 @@ func GetTunnel(d *Deps) Tool {
 			return nil, err
 		}
 		out := tunnelOut{ID: t.ID, Name: t.Name, Created: fmtTime(t.CreatedAt), Leadgentools: t.Leadgentools}
-		return result("Tunnel.\n"+jsonText(out), out), nil
+		return jsonResult("Tunnel.", out), nil
 	})
 }
 
@@ -97,7 +97,7 @@ func statsResult(label string, items []leeloo.TunnelStats) *mcp.CallToolResult {
 	if sum.TotalExpenses > 0 {
 		out.ROI = pct(sum.TotalSale-sum.TotalExpenses, sum.TotalExpenses)
 	}
-	return result(label+" (totalSale in USD).\n"+jsonText(out), out)
+	return jsonResult(label+" (totalSale in USD).", out)
 }
 
 // GetTunnelsStats is get_tunnels_stats: GET /tunnels/stats.

@@ -36,7 +36,7 @@ func ListUsers(d *Deps) Tool {
 		for _, u := range us {
 			out.Users = append(out.Users, userOut{u.ID, u.Name, fmtTime(u.CreatedAt)})
 		}
-		return result(fmt.Sprintf("%d users. %s\n%s", len(us), out.line(), jsonText(out)), out), nil
+		return jsonResult(fmt.Sprintf("%d users. %s", len(us), out.line()), out), nil
 	})
 }
 
@@ -58,6 +58,6 @@ func GetUser(d *Deps) Tool {
 			return nil, err
 		}
 		out := userOut{u.ID, u.Name, fmtTime(u.CreatedAt)}
-		return result("User.\n"+jsonText(out), out), nil
+		return jsonResult("User.", out), nil
 	})
 }

@@ -26,6 +26,35 @@ type validator struct {
 	once   sync.Once
 	sch    *jsonschema.Schema
 	err    error
+	// emptyOK: the schema requires nothing, so {} is valid without a look.
+	emptyOK bool
+}
+
+func newValidator(name string, schema json.RawMessage) *validator {
+	var s struct {
+		Required []string `json:"required"`
+	}
+	_ = json.Unmarshal(schema, &s)
+	return &validator{name: name, schema: schema, emptyOK: len(s.Required) == 0}
+}
+
+// isEmpty reports whether decoded or raw arguments are absent or {}.
+func isEmpty(args any) bool {
+	switch a := args.(type) {
+	case nil:
+		return true
+	case map[string]any:
+		return len(a) == 0
+	case json.RawMessage:
+		t := bytes.TrimSpace(a)
+		if len(t) == 0 || string(t) == "null" {
+			return true
+		}
+		if len(t) >= 2 && t[0] == '{' && t[len(t)-1] == '}' {
+			return len(bytes.TrimSpace(t[1:len(t)-1])) == 0
+		}
+	}
+	return false
 }
 
 func (v *validator) compiled() (*jsonschema.Schema, error) {
@@ -46,13 +75,21 @@ func (v *validator) compiled() (*jsonschema.Schema, error) {
 
 // check validates the raw arguments (nil means {}).
 func (v *validator) check(args any) error {
+	if v.emptyOK && isEmpty(args) {
+		return nil
+	}
 	sch, err := v.compiled()
 	if err != nil {
 		return fmt.Errorf("tools: %s input schema: %w", v.name, err)
 	}
-	inst, err := normalize(args)
-	if err != nil {
-		return argErrorf("arguments are not a JSON object: %v", err)
+	var inst any
+	switch a := args.(type) {
+	case map[string]any: // decoded by encoding/json: already the validator's representation
+		inst = a
+	default:
+		if inst, err = normalize(args); err != nil {
+			return argErrorf("arguments are not a JSON object: %v", err)
+		}
 	}
 	var verr *jsonschema.ValidationError
 	if err := sch.Validate(inst); errors.As(err, &verr) {
