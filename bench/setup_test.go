@@ -167,7 +167,9 @@ func binary(tb testing.TB) string {
 			return
 		}
 		binPath = filepath.Join(dir, "leeloo-mcp")
-		out, err := exec.Command("go", "build", "-o", binPath, "..").CombinedOutput()
+		cmd := exec.Command("go", "build", "-trimpath", "-o", binPath, "..")
+		cmd.Env = append(os.Environ(), "CGO_ENABLED=0") // the release build (README)
+		out, err := cmd.CombinedOutput()
 		if err != nil {
 			binErr = fmt.Errorf("go build: %v\n%s", err, out)
 		}
