@@ -112,9 +112,9 @@ func users(c *leeloo.Client) server.ServerResource {
 		"The account's platform users (managers and operators) as JSON: user_id, name. user_id is the managerId of create_order and the user_id of log_call.",
 		func(ctx context.Context) (any, error) {
 			out := struct {
-				Users     []userOut `json:"users"`
-				Truncated bool      `json:"truncated,omitempty"`
-			}{Users: []userOut{}}
+				Users     []render.CardUser `json:"users"`
+				Truncated bool              `json:"truncated,omitempty"`
+			}{Users: []render.CardUser{}}
 			fetch := func(ctx context.Context, o leeloo.ListOptions) ([]leeloo.User, *leeloo.Response, error) {
 				return c.Users.List(ctx, &o)
 			}
@@ -126,7 +126,7 @@ func users(c *leeloo.Client) server.ServerResource {
 					out.Truncated = true
 					break
 				}
-				out.Users = append(out.Users, userOut{UserID: u.ID, Name: render.Field(u.Name, 80)})
+				out.Users = append(out.Users, render.CardUser{UserID: u.ID, Name: render.Field(u.Name, 80)})
 			}
 			return out, nil
 		})

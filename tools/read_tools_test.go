@@ -219,7 +219,7 @@ func TestReadTools(t *testing.T) {
 				orders := scList(t, sc, "orders")
 				assert.Equal(t, "OPENED", byID(t, orders, "order_id", sandbox.ManualOrderID)["status"])
 				assert.Equal(t, "SUCCESS", byID(t, orders, "order_id", sandbox.PaidOrderID)["status"])
-				assert.Equal(t, []string{"Max Petrenko (" + sandbox.UserID + ")"}, scStrings(sc, "managers"))
+				assert.Equal(t, []any{map[string]any{"user_id": sandbox.UserID, "name": "Max Petrenko"}}, sc["contacted_users"])
 				assert.Equal(t, sandbox.TunnelID, scList(t, sc, "tunnels")[0]["tunnel_id"])
 				assert.Equal(t, "Київ", byID(t, scList(t, sc, "custom_fields"), "name", "city")["value"])
 				assert.Equal(t, "FEMALE", sc["gender"])

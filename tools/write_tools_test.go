@@ -67,7 +67,7 @@ func TestWriteTools(t *testing.T) {
 				assert.Equal(t, "Ірина Тест", card["name"])
 				assert.Equal(t, "+380501112233", card["phone"])
 				assert.Equal(t, "iryna.test@example.com", card["email"])
-				assert.Equal(t, []string{"Max Petrenko (" + sandbox.UserID + ")"}, scStrings(card, "managers"))
+				assert.Equal(t, []any{map[string]any{"user_id": sandbox.UserID, "name": "Max Petrenko"}}, card["contacted_users"])
 				acc := scList(t, card, "accounts")[0]
 				assert.Equal(t, aid, acc["account_id"])
 				assert.Equal(t, "MANUAL", acc["channel"])
