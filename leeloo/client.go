@@ -195,6 +195,9 @@ type request struct {
 	// bare marks an endpoint whose success reply may lack the envelope
 	// (POST /orders/{id} echoes the request fields).
 	bare bool
+	// fast, when set, decodes a 2xx reply and its data in one pass and
+	// reports whether that settled it.
+	fast func(raw []byte) (*Meta, bool)
 }
 
 func (r *request) isWrite() bool { return r.method != http.MethodGet && r.method != http.MethodHead }
@@ -208,6 +211,7 @@ type envelope struct {
 	Included json.RawMessage `json:"included"`
 	Linked   json.RawMessage `json:"linked"`
 	raw      []byte
+	fast     bool // settled by request.fast: Data was not kept
 }
 
 // call sends req, retrying reads, and returns the decoded envelope of a

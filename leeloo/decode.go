@@ -5,14 +5,43 @@ import (
 	"encoding/json"
 )
 
+// typed is a reply decoded with its data in a single pass: the common case
+// of a success whose data is already in the expected shape.
+type typed[T any] struct {
+	Status json.RawMessage `json:"status"`
+	Data   T               `json:"data"`
+	Meta   *Meta           `json:"meta"`
+	Error  json.RawMessage `json:"error"`
+}
+
+// fastDecode tries the single pass and reports whether it settled the reply;
+// anything else (errors, wrapped or odd shapes) takes the general path.
+func fastDecode[T any](dst *T) func(raw []byte) (*Meta, bool) {
+	return func(raw []byte) (*Meta, bool) {
+		var env typed[T]
+		if json.Unmarshal(raw, &env) != nil || len(env.Error) > 0 || string(env.Status) != "1" {
+			return nil, false
+		}
+		*dst = env.Data
+		return env.Meta, true
+	}
+}
+
 // listCall sends req and decodes data as a list (wrapped under key or bare).
 func listCall[T any](ctx context.Context, c *Client, req *request, key string) ([]T, *Response, error) {
+	var out []T
+	req.fast = fastDecode(&out)
 	env, resp, err := c.call(ctx, req)
 	if err != nil {
 		return nil, resp, err
 	}
-	out, err := decodeList[T](env.Data, key)
-	if err != nil {
+	if env.fast {
+		if out == nil {
+			out = []T{}
+		}
+		return out, resp, nil
+	}
+	if out, err = decodeList[T](env.Data, key); err != nil {
 		return nil, resp, c.shapeError(req, resp, err)
 	}
 	return out, resp, nil
@@ -20,12 +49,18 @@ func listCall[T any](ctx context.Context, c *Client, req *request, key string) (
 
 // oneCall sends req and decodes data as one object.
 func oneCall[T any](ctx context.Context, c *Client, req *request) (*T, *Response, error) {
+	out := new(T)
+	if !req.bare {
+		req.fast = fastDecode(out)
+	}
 	env, resp, err := c.call(ctx, req)
 	if err != nil {
 		return nil, resp, err
 	}
-	out, err := decodeOne[T](env.Data)
-	if err != nil {
+	if env.fast {
+		return out, resp, nil
+	}
+	if out, err = decodeOne[T](env.Data); err != nil {
 		return nil, resp, c.shapeError(req, resp, err)
 	}
 	return out, resp, nil

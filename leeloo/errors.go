@@ -167,6 +167,11 @@ func (c *Client) checkResponse(req *request, hres *http.Response, raw []byte) (*
 			RetryAfter: retryAfter(hres.Header, time.Now()),
 		}
 	}
+	if req.fast != nil && code >= 200 && code <= 299 {
+		if meta, ok := req.fast(raw); ok {
+			return &envelope{Meta: meta, raw: raw, fast: true}, nil
+		}
+	}
 	env := &envelope{raw: raw}
 	if err := json.Unmarshal(raw, env); err != nil {
 		msg := "reply is not JSON"
