@@ -110,12 +110,23 @@ func parseDate(field, s string) (time.Time, error) {
 	return time.Time{}, argErrorf("%s %q is not a date: use YYYY-MM-DD or RFC 3339 like 2026-03-01T09:30:00+02:00", field, s)
 }
 
-// optDate parses an optional date.
-func optDate(field, s string) (time.Time, error) {
-	if strings.TrimSpace(s) == "" {
-		return time.Time{}, nil
+// LastMessage is the last-message date range of list tools.
+type LastMessage struct {
+	From string `json:"last_message_from,omitempty" jsonschema_description:"Date: YYYY-MM-DD or RFC 3339."`
+	To   string `json:"last_message_to,omitempty" jsonschema_description:"Date."`
+}
+
+// dates parses the range; either end may be absent (zero).
+func (l LastMessage) dates() (from, to time.Time, err error) {
+	if strings.TrimSpace(l.From) != "" {
+		if from, err = parseDate("last_message_from", l.From); err != nil {
+			return
+		}
 	}
-	return parseDate(field, s)
+	if strings.TrimSpace(l.To) != "" {
+		to, err = parseDate("last_message_to", l.To)
+	}
+	return
 }
 
 // checkText bounds free text a tool sends.

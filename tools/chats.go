@@ -25,8 +25,7 @@ type channelOut struct {
 }
 
 type listChannelsArgs struct {
-	From string `json:"last_message_from,omitempty" jsonschema_description:"Date: YYYY-MM-DD or RFC 3339."`
-	To   string `json:"last_message_to,omitempty" jsonschema_description:"Date."`
+	LastMessage
 	Page
 }
 
@@ -41,10 +40,7 @@ func ListCommunicationChannels(d *Deps) Tool {
 			return nil, err
 		}
 		opts := &leeloo.ChannelListOptions{ListOptions: *lo}
-		if opts.LastMessageFrom, err = optDate("last_message_from", a.From); err != nil {
-			return nil, err
-		}
-		if opts.LastMessageTo, err = optDate("last_message_to", a.To); err != nil {
+		if opts.LastMessageFrom, opts.LastMessageTo, err = a.dates(); err != nil {
 			return nil, err
 		}
 		chs, resp, err := d.Client.Channels.List(ctx, opts)

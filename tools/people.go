@@ -19,8 +19,7 @@ type searchPeopleArgs struct {
 	Tags  []string `json:"tags,omitempty" jsonschema_description:"Names or ids; all must match."`
 	Phone string   `json:"phone,omitempty"`
 	Email string   `json:"email,omitempty"`
-	From  string   `json:"last_message_from,omitempty" jsonschema_description:"Date: YYYY-MM-DD or RFC 3339."`
-	To    string   `json:"last_message_to,omitempty" jsonschema_description:"Date."`
+	LastMessage
 	Page
 }
 
@@ -40,10 +39,7 @@ func SearchPeople(d *Deps) Tool {
 				return nil, argErrorf("%v", err)
 			}
 		}
-		if opts.LastMessageFrom, err = optDate("last_message_from", a.From); err != nil {
-			return nil, err
-		}
-		if opts.LastMessageTo, err = optDate("last_message_to", a.To); err != nil {
+		if opts.LastMessageFrom, opts.LastMessageTo, err = a.dates(); err != nil {
 			return nil, err
 		}
 		for _, ref := range a.Tags {
