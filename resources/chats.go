@@ -75,7 +75,7 @@ func transcript(ctx context.Context, c *leeloo.Client, accountID string) (string
 			b.WriteString(" on " + render.Field(from, 20))
 		}
 		if p.ID != "" {
-			b.WriteString(" (person " + p.ID + ")")
+			b.WriteString(" (person " + render.Field(p.ID, 40) + ")")
 		}
 		if w, ok := replyWindows[from]; ok {
 			fmt.Fprintf(&b, ". %s accepts a reply only within %s of the customer's last message", from, w)

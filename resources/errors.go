@@ -20,7 +20,7 @@ const (
 // upstream turns a client error into one that says what failed and what to
 // do (render.ErrorText); a missing record is mcp.ErrResourceNotFound.
 func upstream(what string, err error, finder string) error {
-	msg := what + ": " + render.ErrorText(err)
+	msg := render.Clean(what + ": " + render.ErrorText(err))
 	var ae *leeloo.APIError
 	if errors.As(err, &ae) && ae.NotFound() {
 		if finder != "" {

@@ -7,7 +7,6 @@ package resources
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 
 	"github.com/mark3labs/mcp-go/mcp"
@@ -67,13 +66,10 @@ func checkID(name, v, finder string) error {
 	return nil
 }
 
-// jsonContents is one compact JSON document at uri.
+// jsonContents is one compact JSON document at uri, encoded by render.JSON
+// (every upstream string cleaned).
 func jsonContents(uri string, v any) ([]mcp.ResourceContents, error) {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return nil, fmt.Errorf("encoding %s: %w", uri, err)
-	}
-	return []mcp.ResourceContents{mcp.TextResourceContents{URI: uri, MIMEType: mimeJSON, Text: string(b)}}, nil
+	return []mcp.ResourceContents{mcp.TextResourceContents{URI: uri, MIMEType: mimeJSON, Text: string(render.JSON(v))}}, nil
 }
 
 // static builds a static JSON resource from a loader.

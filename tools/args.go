@@ -1,7 +1,6 @@
 package tools
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -200,20 +199,13 @@ func result(text string, structured any) *mcp.CallToolResult {
 }
 
 // jsonResult is a result whose text is a one-line head and v as compact
-// JSON, and whose structured content is the same JSON: encoded once, and
-// without HTML escaping so fences stay readable in the text.
+// JSON, and whose structured content is the same JSON: encoded once by
+// render.JSON, the one output path that cleans every upstream string.
 func jsonResult(head string, v any) *mcp.CallToolResult {
-	var buf bytes.Buffer
-	buf.Grow(512)
-	buf.WriteString(head)
-	buf.WriteByte('\n')
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
-		return result(head+"\n"+fmt.Sprint(v), v)
-	}
-	b := bytes.TrimRight(buf.Bytes(), "\n")
-	return result(string(b), json.RawMessage(b[len(head)+1:]))
+	data := render.JSON(v)
+	text := make([]byte, 0, len(head)+1+len(data))
+	text = append(append(append(text, head...), '\n'), data...)
+	return result(string(text), json.RawMessage(data))
 }
 
 // fmtTime formats a time for the model: UTC, minutes.

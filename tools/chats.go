@@ -2,6 +2,7 @@ package tools
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -62,7 +63,8 @@ func ListCommunicationChannels(d *Deps) Tool {
 	})
 }
 
-// messageOut is one chat message; customer text is fenced.
+// messageOut is one chat message as structured content; the text of the
+// tool result fences the customer's.
 type messageOut struct {
 	ID   string `json:"id"`
 	From string `json:"from"`
@@ -99,12 +101,16 @@ func GetChatMessages(d *Deps) Tool {
 		}{AccountID: a.AccountID, Messages: make([]messageOut, 0, len(msgs)), pageInfo: paging(lo, len(msgs), resp)}
 		var b strings.Builder
 		fmt.Fprintf(&b, "Chat %s: %d messages, oldest first. %s %s\n", a.AccountID, len(msgs), out.line(), render.UntrustedNote)
-		for _, m := range render.OldestFirst(msgs) {
-			mo := messageOut{ID: m.ID, From: render.Speaker(m.Type), At: fmtTime(m.CreatedAt), Text: render.MessageText(&m)}
-			out.Messages = append(out.Messages, mo)
-			fmt.Fprintf(&b, "[%s] %s: %s\n", mo.At, mo.From, mo.Text)
+		for i, m := range render.OldestFirst(msgs) {
+			// The structured copy holds the cleaned text without fence
+			// markers: the encoding cleans every string, so none can forge one.
+			out.Messages = append(out.Messages, messageOut{ID: m.ID, From: render.Speaker(m.Type), At: fmtTime(m.CreatedAt), Text: m.Text})
+			if i > 0 {
+				b.WriteByte('\n')
+			}
+			b.WriteString(render.ChatLine(&m))
 		}
-		return result(strings.TrimRight(b.String(), "\n"), out), nil
+		return result(b.String(), json.RawMessage(render.JSON(out))), nil
 	})
 }
 
@@ -126,7 +132,7 @@ type recipient struct {
 func (r recipient) label() string {
 	name := "an unknown person"
 	if r.name != "" {
-		name = fmt.Sprintf("%q", r.name)
+		name = render.Quote(r.name, 80)
 	}
 	ch := r.channel
 	if ch == "" {

@@ -18,9 +18,10 @@ func argErrorf(format string, a ...any) error { return &argError{fmt.Sprintf(for
 
 // ErrorResult maps any error to the tool result the model sees: what went
 // wrong and what to do next (render.ErrorText is the one mapping of client
-// errors).
+// errors). Argument errors quote upstream names and the model's own input,
+// so the whole text is cleaned like any upstream string.
 func ErrorResult(err error) *mcp.CallToolResult {
-	return mcp.NewToolResultError(describeError(err))
+	return mcp.NewToolResultError(render.Clean(describeError(err)))
 }
 
 func errorResult(err error) *mcp.CallToolResult { return ErrorResult(err) }

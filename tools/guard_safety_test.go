@@ -80,7 +80,7 @@ func TestGuardPromptInjectionIsData(t *testing.T) {
 			require.NotEmpty(t, msgs)
 			last := msgs[len(msgs)-1].(map[string]any)
 			assert.Equal(t, "customer", last["from"])
-			assert.Equal(t, render.FenceOpen+sandbox.PromptInjectionText+render.FenceClose, last["text"])
+			assert.Equal(t, sandbox.PromptInjectionText, last["text"], "structured content: the cleaned text, no markup")
 
 			assert.Empty(t, e.writesTo(), "reading a chat sends nothing")
 			assert.Empty(t, el.Messages(), "reading a chat asks nothing")

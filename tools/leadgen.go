@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/leeloo-mcp/leeloo-mcp/guard"
+	"github.com/leeloo-mcp/leeloo-mcp/internal/render"
 	"github.com/leeloo-mcp/leeloo-mcp/leeloo"
 )
 
@@ -33,7 +34,7 @@ func CreateTrafficSource(d *Deps) Tool {
 			return nil, err
 		}
 		return &guard.Action{
-			Preview: fmt.Sprintf("Create traffic source %q on leadgen tool %s.", a.Name, a.LeadgentoolID),
+			Preview: fmt.Sprintf("Create traffic source \"%s\" on leadgen tool %s.", a.Name, a.LeadgentoolID),
 			Execute: func(ctx context.Context) (*guard.Outcome, error) {
 				ts, _, err := d.Client.Leadgen.CreateTrafficSource(ctx, a.LeadgentoolID, leeloo.CreateTrafficSourceRequest{Name: a.Name, Description: a.Description})
 				if err != nil {
@@ -43,7 +44,7 @@ func CreateTrafficSource(d *Deps) Tool {
 				if ts.Hash != "" {
 					out["hash"] = ts.Hash
 				}
-				return &guard.Outcome{Text: fmt.Sprintf("Created traffic source %s (%q).", ts.ID, ts.Name), Structured: out, IDs: out}, nil
+				return &guard.Outcome{Text: fmt.Sprintf("Created traffic source %s (%s).", render.Field(ts.ID, 40), render.Quote(ts.Name, 80)), Structured: out, IDs: out}, nil
 			},
 		}, nil
 	})

@@ -9,6 +9,7 @@ import (
 	"github.com/mark3labs/mcp-go/mcp"
 
 	"github.com/leeloo-mcp/leeloo-mcp/guard"
+	"github.com/leeloo-mcp/leeloo-mcp/internal/render"
 	"github.com/leeloo-mcp/leeloo-mcp/leeloo"
 )
 
@@ -223,7 +224,7 @@ func UpdateManualOrder(d *Deps) Tool {
 		}
 		what := fmt.Sprintf("order %s", a.OrderID)
 		if o != nil && o.Title != "" {
-			what = fmt.Sprintf("order %s (%q, %v %s)", a.OrderID, o.Title, o.Price, o.Currency)
+			what = fmt.Sprintf("order %s (%s, %v %s)", a.OrderID, render.Quote(o.Title, 120), o.Price, render.Field(o.Currency, 10))
 		}
 		act.Preview = fmt.Sprintf("Mark %s as %s, paid %s", what, a.Status, paid.Format("2006-01-02 15:04 UTC"))
 		if a.Price > 0 {

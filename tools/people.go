@@ -173,7 +173,7 @@ func personLabel(p *leeloo.Person, id string) string {
 	if p == nil {
 		return "person " + id
 	}
-	return fmt.Sprintf("%q (person %s)", render.Field(p.Name, 60), id)
+	return fmt.Sprintf("%s (person %s)", render.Quote(p.Name, 60), id)
 }
 
 type createPersonArgs struct {
@@ -214,7 +214,7 @@ func CreatePerson(d *Deps) Tool {
 		}
 		req := leeloo.CreatePersonRequest{Name: a.Name, Email: a.Email, Phone: a.Phone, LeadgentoolID: a.LeadgentoolID, ConnectedUsersIDs: a.ManagerIDs}
 		act := &guard.Action{
-			Preview: fmt.Sprintf("Create person %q (phone %s, email %s) through leadgen tool %s.", a.Name, orNone(a.Phone), orNone(a.Email), a.LeadgentoolID),
+			Preview: fmt.Sprintf("Create person \"%s\" (phone %s, email %s) through leadgen tool %s.", a.Name, orNone(a.Phone), orNone(a.Email), a.LeadgentoolID),
 			Execute: func(ctx context.Context) (*guard.Outcome, error) {
 				np, _, err := d.Client.People.Create(ctx, req)
 				if err != nil {
@@ -293,7 +293,7 @@ func UpdatePerson(d *Deps) Tool {
 			changes = append(changes, fmt.Sprintf("email %s → %s", orNone(emailOf(p)), req.Email))
 		}
 		for _, f := range req.CustomFields {
-			changes = append(changes, fmt.Sprintf("custom field %s (%s) = %q", f.Name, f.Type, f.Value))
+			changes = append(changes, fmt.Sprintf("custom field %s (%s) = \"%s\"", f.Name, f.Type, f.Value))
 		}
 		return &guard.Action{
 			Preview: "Update " + personLabel(p, a.PersonID) + ": " + strings.Join(changes, "; ") + ".",

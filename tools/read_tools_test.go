@@ -305,7 +305,7 @@ func TestReadTools(t *testing.T) {
 					from = append(from, m["from"])
 				}
 				assert.Equal(t, []any{"customer", "us", "customer"}, from)
-				assert.Equal(t, "<untrusted-customer-text>"+sandbox.PromptInjectionText+"</untrusted-customer-text>", msgs[2]["text"])
+				assert.Equal(t, sandbox.PromptInjectionText, msgs[2]["text"], "structured content holds the cleaned text; the model's text fences it")
 				assert.Equal(t, "Hi Mark! Yes, the night cream is back in stock: $29.", msgs[1]["text"], "our own text is not fenced")
 			},
 		},
@@ -318,7 +318,7 @@ func TestReadTools(t *testing.T) {
 				msgs := scList(t, sc, "messages")
 				require.Len(t, msgs, 3)
 				assert.Equal(t, "us", msgs[0]["from"])
-				assert.Equal(t, "<untrusted-customer-text>Хочу замовити ще набір «Зволоження» для мами 🙂</untrusted-customer-text>", msgs[2]["text"])
+				assert.Equal(t, "Хочу замовити ще набір «Зволоження» для мами 🙂", msgs[2]["text"])
 				for i := 1; i < len(msgs); i++ {
 					assert.Less(t, msgs[i-1]["at"], msgs[i]["at"], "oldest first")
 				}
@@ -591,7 +591,7 @@ func TestReadToolErrors(t *testing.T) {
 					Body: "<html><body>Maintenance</body></html>", ContentType: "text/html"})
 			},
 			want: []upstream{pq("/connections", "")},
-			msg:  []string{"Leeloo refused GET /connections (HTTP 200): reply is not JSON: <html><body>Maintenance</body></html>."}},
+			msg:  []string{"Leeloo refused GET /connections (HTTP 200): reply is not JSON: ‹html›‹body›Maintenance‹/body›‹/html›."}},
 		{name: "JSON in another shape", tool: "list_connections",
 			setup: func(t *testing.T, h *toolsHarness) {
 				h.sb.Inject(sandbox.Fault{Method: http.MethodGet, Path: "/connections", Status: http.StatusOK,

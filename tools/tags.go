@@ -7,6 +7,7 @@ import (
 	"github.com/mark3labs/mcp-go/mcp"
 
 	"github.com/leeloo-mcp/leeloo-mcp/guard"
+	"github.com/leeloo-mcp/leeloo-mcp/internal/render"
 	"github.com/leeloo-mcp/leeloo-mcp/leeloo"
 )
 
@@ -80,7 +81,7 @@ func tagTool(d *Deps, m meta, add bool) Tool {
 		if !add {
 			verb, past = "Remove", "removed from"
 		}
-		act.Preview = fmt.Sprintf("%s tag %q (%s) %s %s.", verb, tag.Name, tag.ID, map[bool]string{true: "to", false: "from"}[add], personLabel(p, a.PersonID))
+		act.Preview = fmt.Sprintf("%s tag %s (%s) %s %s.", verb, render.Quote(tag.Name, 80), tag.ID, map[bool]string{true: "to", false: "from"}[add], personLabel(p, a.PersonID))
 		switch {
 		case p != nil && add && has:
 			act.Warnings = append(act.Warnings, "the person already has this tag")
@@ -98,7 +99,7 @@ func tagTool(d *Deps, m meta, add bool) Tool {
 				return nil, err
 			}
 			ids := map[string]string{"person_id": a.PersonID, "tag_id": tag.ID}
-			return &guard.Outcome{Text: fmt.Sprintf("Tag %q %s person %s.", tag.Name, past, a.PersonID), Structured: ids, IDs: ids}, nil
+			return &guard.Outcome{Text: fmt.Sprintf("Tag %s %s person %s.", render.Quote(tag.Name, 80), past, a.PersonID), Structured: ids, IDs: ids}, nil
 		}
 		return act, nil
 	})

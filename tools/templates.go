@@ -9,6 +9,7 @@ import (
 	"github.com/mark3labs/mcp-go/mcp"
 
 	"github.com/leeloo-mcp/leeloo-mcp/guard"
+	"github.com/leeloo-mcp/leeloo-mcp/internal/render"
 	"github.com/leeloo-mcp/leeloo-mcp/leeloo"
 )
 
@@ -93,7 +94,7 @@ func SendTemplate(d *Deps) Tool {
 		sort.Strings(keys)
 		vars := make([]string, len(keys))
 		for i, k := range keys {
-			vars[i] = fmt.Sprintf("%s=%q", k, a.Variables[k])
+			vars[i] = fmt.Sprintf("%s=\"%s\"", k, a.Variables[k])
 		}
 		r, err := d.lookupRecipient(ctx, a.AccountID, true)
 		if err != nil {
@@ -147,7 +148,7 @@ func (d *Deps) templateName(ctx context.Context, id string) (string, bool, error
 		}
 		for _, t := range ts {
 			if t.ID == id {
-				return fmt.Sprintf("template %q (%s, category %q)", t.MessageName, id, c.Name), true, nil
+				return fmt.Sprintf("template %s (%s, category %s)", render.Quote(t.MessageName, 120), id, render.Quote(c.Name, 80)), true, nil
 			}
 		}
 	}

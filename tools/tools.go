@@ -17,6 +17,7 @@ import (
 	"github.com/mark3labs/mcp-go/server"
 
 	"github.com/leeloo-mcp/leeloo-mcp/guard"
+	"github.com/leeloo-mcp/leeloo-mcp/internal/render"
 	"github.com/leeloo-mcp/leeloo-mcp/leeloo"
 )
 
@@ -247,6 +248,12 @@ func writeTool[A any, PA interface {
 		}
 		act.Tool = m.name
 		act.CustomerFacing = act.CustomerFacing || m.customer
+		// What a human approves shows hidden characters instead of hiding
+		// them: a bidi override cannot spoof an amount or a name.
+		act.Preview = render.Visible(act.Preview)
+		for i, w := range act.Warnings {
+			act.Warnings[i] = render.Visible(w)
+		}
 		if act.Args == nil {
 			act.Args = canonicalArgs(a)
 		}

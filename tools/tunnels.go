@@ -8,6 +8,7 @@ import (
 	"github.com/mark3labs/mcp-go/mcp"
 
 	"github.com/leeloo-mcp/leeloo-mcp/guard"
+	"github.com/leeloo-mcp/leeloo-mcp/internal/render"
 	"github.com/leeloo-mcp/leeloo-mcp/leeloo"
 )
 
@@ -166,7 +167,7 @@ func SubscribeToTunnel(d *Deps) Tool {
 		case isNotFound(err):
 			return nil, argErrorf("no tunnel %s in this account; %s", a.TunnelID, findTunnel)
 		case err == nil:
-			tunnel = fmt.Sprintf("tunnel %q (%s)", t.Name, a.TunnelID)
+			tunnel = fmt.Sprintf("tunnel %s (%s)", render.Quote(t.Name, 80), a.TunnelID)
 		}
 		return &guard.Action{
 			Preview:        fmt.Sprintf("Subscribe %s to %s at block %s: its bot flow starts messaging the customer.", r.label(), tunnel, a.TunnelBlockID),

@@ -35,8 +35,13 @@ func FinderHint(path string) string {
 
 // ErrorText is the one mapping from a client error to what a model is told:
 // what went wrong and what to do next. The client's errors never carry the
-// token.
+// token; the parts Leeloo wrote (its message, codes and field names) are
+// cleaned like every upstream string.
 func ErrorText(err error) string {
+	return Clean(errorText(err))
+}
+
+func errorText(err error) string {
 	var rl *leeloo.RateLimitError
 	if errors.As(err, &rl) {
 		return fmt.Sprintf("Leeloo is rate-limiting this account (HTTP 429). Wait %s, then try again. Nothing was changed by this call.",
@@ -60,7 +65,7 @@ func apiErrorText(e *leeloo.APIError) string {
 	call := e.Method + " " + e.Path
 	switch {
 	case e.Unauthorized():
-		return fmt.Sprintf("Leeloo rejected the API token (HTTP %d %s on %s). Check LEELOO_API_TOKEN: it must be the account's API token from Leeloo's settings.", e.HTTPStatus, e.Code, call)
+		return fmt.Sprintf("Leeloo rejected the API token (HTTP %d%s on %s). Check LEELOO_API_TOKEN: it must be the account's API token from Leeloo's settings.", e.HTTPStatus, prefixed(" ", e.Code), call)
 	case e.NotFound():
 		msg := fmt.Sprintf("Not found in Leeloo (%s).", call)
 		if h := FinderHint(e.Path); h != "" {
@@ -95,4 +100,12 @@ func apiErrorText(e *leeloo.APIError) string {
 		b.WriteString(" " + strings.ToUpper(h[:1]) + h[1:] + ".")
 	}
 	return b.String()
+}
+
+// prefixed is p+s, or "" when s is empty.
+func prefixed(p, s string) string {
+	if s == "" {
+		return ""
+	}
+	return p + s
 }
