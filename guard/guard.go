@@ -369,19 +369,8 @@ func (g *Guard) execute(ctx context.Context, a *Action, rec AuditRecord) *mcp.Ca
 }
 
 // MaybeDelivered reports whether a failed write may nevertheless have taken
-// effect upstream: a server error, a timeout or a lost connection, as opposed
-// to a rejection (4xx, validation) or a connection that never opened.
-func MaybeDelivered(err error) bool {
-	var ne *leeloo.NetworkError
-	if errors.As(err, &ne) {
-		return !ne.NotSent()
-	}
-	var ae *leeloo.APIError
-	if errors.As(err, &ae) {
-		return ae.HTTPStatus >= 500
-	}
-	return false
-}
+// effect upstream; leeloo.MaybeDelivered is the one answer.
+func MaybeDelivered(err error) bool { return leeloo.MaybeDelivered(err) }
 
 func (g *Guard) refuse(rec AuditRecord, reason string) *mcp.CallToolResult {
 	rec.Outcome, rec.Reason = OutcomeRefused, reason

@@ -127,7 +127,14 @@ func NewClient(opts Options) (*Client, error) {
 	}
 	if c.http == nil {
 		c.http = newPooledHTTPClient()
+	} else {
+		own := *c.http // the caller's client is left as it was
+		c.http = &own
 	}
+	// Leeloo's API has no reason to redirect: a redirect is answered as it
+	// is, never followed, so the token and a write's body never go to
+	// another host and a write is never replayed.
+	c.http.CheckRedirect = refuseRedirects
 	switch {
 	case opts.MaxRetries == 0:
 		c.maxRetries = DefaultMaxRetries
@@ -167,6 +174,8 @@ func orDuration(d, def time.Duration) time.Duration {
 	}
 	return d
 }
+
+func refuseRedirects(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 
 func newPooledHTTPClient() *http.Client {
 	t := http.DefaultTransport.(*http.Transport).Clone()
@@ -233,7 +242,7 @@ func (c *Client) call(ctx context.Context, req *request) (*envelope, *Response, 
 	for attempt := 0; ; attempt++ {
 		if c.limiter != nil {
 			if err := c.limiter.wait(ctx); err != nil {
-				return nil, resp, &NetworkError{Method: req.method, Path: req.path, Err: err}
+				return nil, resp, &NetworkError{Method: req.method, Path: req.path, Err: err, notSent: true, held: true}
 			}
 		}
 		env, retryAfter, err := c.attempt(ctx, req, u, body, resp)
@@ -290,7 +299,10 @@ func (c *Client) attempt(ctx context.Context, req *request, u string, body []byt
 		return nil, 0, &NetworkError{Method: req.method, Path: req.path, Err: unwrapURLError(err)}
 	}
 	if len(raw) > maxResponseBytes {
-		return nil, 0, c.apiError(req, hres.StatusCode, "", nil, "reply larger than 16 MiB")
+		return nil, 0, c.unclearError(req, hres.StatusCode, "reply larger than 16 MiB")
+	}
+	if hres.StatusCode >= 300 && hres.StatusCode <= 399 {
+		return nil, 0, c.unclearError(req, hres.StatusCode, redirectMessage(hres))
 	}
 	env, err := c.checkResponse(req, hres, raw)
 	if err != nil {
@@ -402,4 +414,13 @@ func readBody(hres *http.Response) ([]byte, error) {
 	}
 	_, err := buf.ReadFrom(io.LimitReader(hres.Body, maxResponseBytes+1))
 	return buf.Bytes(), err
+}
+
+// redirectMessage says where a refused redirect pointed (its host only).
+func redirectMessage(hres *http.Response) string {
+	msg := "Leeloo answered with a redirect, which is never followed (the token is sent only to the configured base URL)"
+	if loc, err := hres.Location(); err == nil && loc.Host != "" {
+		msg += "; it pointed to " + loc.Host
+	}
+	return msg + ". Check LEELOO_BASE_URL"
 }

@@ -37,6 +37,9 @@ type APIError struct {
 	// Message describes a reply that was not Leeloo's JSON (an excerpt of the
 	// body, the token removed).
 	Message string
+	// unclear marks an answer to a write that does not say what happened (a
+	// 2xx that cannot be read, a redirect): Leeloo may have processed it.
+	unclear bool
 }
 
 func (e *APIError) Error() string {
@@ -105,14 +108,19 @@ func (e *RateLimitError) Error() string {
 func (e *RateLimitError) Unwrap() error { return &e.APIError }
 
 // NetworkError is a request that got no reply: connection failure, timeout or
-// cancellation.
+// cancellation, or a request the client-side rate limiter held back until
+// its context ended.
 type NetworkError struct {
 	Method, Path string
 	Err          error
 	notSent      bool
+	held         bool
 }
 
 func (e *NetworkError) Error() string {
+	if e.held {
+		return fmt.Sprintf("leeloo: %s %s: not sent: held back by the client-side rate limit until the call gave up (%v)", e.Method, e.Path, e.Err)
+	}
 	if errors.Is(e.Err, context.DeadlineExceeded) {
 		return fmt.Sprintf("leeloo: %s %s: timed out waiting for Leeloo", e.Method, e.Path)
 	}
@@ -124,6 +132,10 @@ func (e *NetworkError) Unwrap() error { return e.Err }
 
 // NotSent reports whether the request certainly never reached Leeloo.
 func (e *NetworkError) NotSent() bool { return e.notSent }
+
+// HeldBack reports whether the client-side rate limiter kept the request
+// until its context ended: it was never sent.
+func (e *NetworkError) HeldBack() bool { return e.held }
 
 // Timeout reports whether the request ran out of time.
 func (e *NetworkError) Timeout() bool { return errors.Is(e.Err, context.DeadlineExceeded) }
@@ -178,7 +190,7 @@ func (c *Client) checkResponse(req *request, hres *http.Response, raw []byte) (*
 		if ex := c.excerpt(raw); ex != "" {
 			msg += ": " + ex
 		}
-		return nil, c.apiError(req, code, "", nil, msg)
+		return nil, c.unclearError(req, code, msg)
 	}
 	var status int
 	statusKnown := json.Unmarshal(env.Status, &status) == nil && len(env.Status) > 0
@@ -194,7 +206,7 @@ func (c *Client) checkResponse(req *request, hres *http.Response, raw []byte) (*
 	}
 	if !statusKnown {
 		if !req.bare {
-			return nil, c.apiError(req, code, "", nil, "reply has no status: "+c.excerpt(raw))
+			return nil, c.unclearError(req, code, "reply has no status: "+c.excerpt(raw))
 		}
 		env.Data = raw
 	}
@@ -203,6 +215,15 @@ func (c *Client) checkResponse(req *request, hres *http.Response, raw []byte) (*
 
 func (c *Client) apiError(req *request, code int, errCode string, fields map[string]string, msg string) *APIError {
 	return &APIError{Method: req.method, Path: req.path, HTTPStatus: code, Code: errCode, Fields: fields, Message: msg}
+}
+
+// unclearError is a reply that cannot be read. To a write Leeloo may have
+// processed (any 2xx or 3xx, or a status the client does not know), it is
+// uncertain: MaybeDelivered says so and nothing retries it.
+func (c *Client) unclearError(req *request, code int, msg string) *APIError {
+	e := c.apiError(req, code, "", nil, msg)
+	e.unclear = req.isWrite() && (code < 400 || code >= 500)
+	return e
 }
 
 // excerpt is the start of a body for an error message, one line, token
@@ -268,4 +289,21 @@ func retryAfter(h http.Header, now time.Time) time.Duration {
 		}
 	}
 	return defaultRetryAfter
+}
+
+// MaybeDelivered reports whether a failed request may nevertheless have taken
+// effect at Leeloo: the one answer to "can this failed write have reached a
+// customer?". True for a server error, a timeout or a connection lost after
+// sending; false for a rejection (4xx, validation, rate limit) or a request
+// that never left.
+func MaybeDelivered(err error) bool {
+	var ne *NetworkError
+	if errors.As(err, &ne) {
+		return !ne.NotSent()
+	}
+	var ae *APIError
+	if errors.As(err, &ae) {
+		return ae.HTTPStatus >= 500 || ae.unclear
+	}
+	return false
 }

@@ -2,6 +2,8 @@ package tools_test
 
 import (
 	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"sync"
 	"testing"
 	"time"
@@ -254,4 +256,46 @@ func TestGuardConcurrentTokenUse(t *testing.T) {
 	}
 	wg.Wait()
 	assert.Equal(t, 1, e.writes(), fmt.Sprint(e.audit.Outcomes(t)))
+}
+
+// TestGuardUnclearReplyIsUncertain: Leeloo answered a send in a way that
+// does not say what happened (a 2xx that is not JSON or is cut off, a
+// redirect). That is never "sent" and never a refusal to repeat: the model is
+// told it may have been delivered, the identical retry is refused, and the
+// budget keeps the slot. A redirect is not followed, so its target gets
+// nothing.
+func TestGuardUnclearReplyIsUncertain(t *testing.T) {
+	elsewhere := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		t.Errorf("the redirect was followed: %s %s (token header set: %v)", r.Method, r.URL, r.Header.Get("X-Leeloo-AuthToken") != "")
+	}))
+	t.Cleanup(elsewhere.Close)
+	faults := map[string]sandbox.Fault{
+		"200 not JSON": {Method: "POST", Path: "/messages/send-message", Status: 200, Body: "<html>OK</html>", ContentType: "text/html"},
+		"200 cut off":  {Method: "POST", Path: "/messages/send-message", Status: 200, Body: `{"status":1,"da`, ContentType: "application/json"},
+		"302":          {Method: "POST", Path: "/messages/send-message", Status: 302, Header: http.Header{"Location": {elsewhere.URL + "/api/v2/messages/send-message"}}},
+		"307":          {Method: "POST", Path: "/messages/send-message", Status: 307, Header: http.Header{"Location": {elsewhere.URL + "/api/v2/messages/send-message"}}},
+	}
+	for name, f := range faults {
+		t.Run(name, func(t *testing.T) {
+			e := newGuardEnv(t, guardOpts{Mode: guard.ModeOff, MaxSendsPerHour: 1})
+			c := e.client(t, guardModern, nil)
+			args := guardSendArgs(guardText1)
+			e.sb.Inject(f)
+
+			res := guardCall(t, c, "send_message", args)
+			assert.True(t, res.IsError, guardText(res))
+			assert.NotContains(t, guardText(res), "Sent")
+			assert.Contains(t, guardText(res), "may or may not have been processed")
+			assert.Contains(t, guardText(res), "may still have delivered")
+			assert.Equal(t, 1, e.writes())
+
+			res = guardCall(t, c, "send_message", args)
+			assert.True(t, res.IsError)
+			assert.Contains(t, guardText(res), "may still have delivered it")
+			res = guardCall(t, c, "send_message", guardSendArgs("A different message"))
+			assert.True(t, res.IsError)
+			assert.Contains(t, guardText(res), "budget", "the uncertain send keeps its budget slot")
+			assert.Equal(t, 1, e.writes(), "nothing more reached Leeloo")
+		})
+	}
 }

@@ -49,6 +49,9 @@ func errorText(err error) string {
 	}
 	var ne *leeloo.NetworkError
 	if errors.As(err, &ne) {
+		if ne.HeldBack() {
+			return fmt.Sprintf("Not sent (%s %s): this server's own limit on requests to Leeloo held it back until the call gave up. Nothing reached Leeloo; try again in a minute.", ne.Method, ne.Path)
+		}
 		if ne.Timeout() {
 			return fmt.Sprintf("Leeloo did not answer in time (%s %s). For a read, try again; for a write, check whether it took effect before repeating it.", ne.Method, ne.Path)
 		}
@@ -76,6 +79,8 @@ func apiErrorText(e *leeloo.APIError) string {
 		return "Leeloo rejected the phone number: use the international form, + and digits, e.g. +380501234567."
 	case e.HTTPStatus >= 500:
 		return fmt.Sprintf("Leeloo had an internal error (HTTP %d on %s). Reads may be retried later; writes are never retried automatically.", e.HTTPStatus, call)
+	case leeloo.MaybeDelivered(e):
+		return fmt.Sprintf("Leeloo's answer to %s could not be read (HTTP %d: %s), so it may or may not have been processed. Writes are never retried automatically.", call, e.HTTPStatus, e.Message)
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "Leeloo refused %s (HTTP %d", call, e.HTTPStatus)
