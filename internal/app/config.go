@@ -45,6 +45,13 @@ type Config struct {
 	LogLevel        string
 	MaxBodyBytes    int64
 
+	// HTTP transport limits.
+	SessionIdleTimeout   time.Duration
+	MaxSessionsPerClient int
+	MaxConnections       int
+	HTTPBodyTimeout      time.Duration
+	HTTPIdleTimeout      time.Duration
+
 	// sandboxReason says why the sandbox is on, for the start-up notice.
 	sandboxReason string
 }
@@ -66,7 +73,7 @@ var flagSpecs = []envFlag{
 	{"sandbox", "LEELOO_SANDBOX", "serve an in-process sandbox Leeloo with demo data (the default when LEELOO_API_TOKEN is unset)"},
 	{"transport", "LEELOO_TRANSPORT", "stdio, sse (legacy HTTP+SSE at /sse and /message) or http (Streamable HTTP at /mcp; legacy SSE alongside)"},
 	{"listen", "LEELOO_LISTEN", "address for the sse and http transports; a non-loopback address requires --http-token"},
-	{"http-token", "LEELOO_HTTP_TOKEN", "bearer token HTTP clients must send (Authorization: Bearer ...)"},
+	{"http-token", "LEELOO_HTTP_TOKEN", "bearer token HTTP clients must send (Authorization: Bearer ...); prefer the variable: a flag's value is visible to other users in ps"},
 	{"allowed-origins", "LEELOO_ALLOWED_ORIGINS", "comma-separated browser Origins allowed besides loopback ones"},
 	{"confirm", "LEELOO_CONFIRM", "how mutations are confirmed: auto, elicit, preview or off"},
 	{"max-sends-per-hour", "LEELOO_MAX_SENDS_PER_HOUR", "cap on customer-facing actions per hour (negative: no cap)"},
@@ -77,7 +84,12 @@ var flagSpecs = []envFlag{
 	{"exclude-tools", "LEELOO_EXCLUDE_TOOLS", "comma-separated tool names to leave out"},
 	{"timeout", "LEELOO_TIMEOUT", "timeout of each request to Leeloo"},
 	{"rate-limit", "LEELOO_RATE_LIMIT", "requests per minute to Leeloo (the vendor allows 300)"},
-	{"calls-per-minute", "LEELOO_CALLS_PER_MINUTE", "tool calls per minute per MCP session (negative: no cap)"},
+	{"calls-per-minute", "LEELOO_CALLS_PER_MINUTE", "tool calls per minute per MCP session, and per HTTP client (bearer token, else address) (negative: no cap)"},
+	{"session-idle-timeout", "LEELOO_SESSION_IDLE_TIMEOUT", "Streamable HTTP sessions idle this long are ended (the client re-initialises)"},
+	{"max-sessions-per-client", "LEELOO_MAX_SESSIONS_PER_CLIENT", "open Streamable HTTP sessions per client; a new one ends the least recently used"},
+	{"max-connections", "LEELOO_MAX_CONNECTIONS", "HTTP connections served at once; more wait to be accepted"},
+	{"http-body-timeout", "LEELOO_HTTP_BODY_TIMEOUT", "time an HTTP client has to send a request body"},
+	{"http-idle-timeout", "LEELOO_HTTP_IDLE_TIMEOUT", "idle keep-alive HTTP connections are closed after this"},
 	{"log-level", "LEELOO_LOG_LEVEL", "debug, info, warn or error (logs go to stderr)"},
 }
 
@@ -86,6 +98,12 @@ const (
 	defaultListen         = "127.0.0.1:8080"
 	defaultCallsPerMinute = 120
 	defaultMaxBodyBytes   = 1 << 20
+
+	defaultSessionIdleTimeout   = 30 * time.Minute
+	defaultMaxSessionsPerClient = 32
+	defaultMaxConnections       = 256
+	defaultHTTPBodyTimeout      = 30 * time.Second
+	defaultHTTPIdleTimeout      = 60 * time.Second
 )
 
 // parseConfig reads flags, falling back to the environment, then defaults.
@@ -100,6 +118,9 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (*
 		"max-sends-per-hour": strconv.Itoa(guard.DefaultMaxSendsPerHour), "toolsets": strings.Join(DefaultToolsets, ","),
 		"timeout": leeloo.DefaultTimeout.String(), "rate-limit": strconv.Itoa(leeloo.DefaultRequestsPerMin),
 		"calls-per-minute": strconv.Itoa(defaultCallsPerMinute), "log-level": "info", "sandbox": "false", "read-only": "false",
+		"session-idle-timeout": defaultSessionIdleTimeout.String(), "max-sessions-per-client": strconv.Itoa(defaultMaxSessionsPerClient),
+		"max-connections": strconv.Itoa(defaultMaxConnections), "http-body-timeout": defaultHTTPBodyTimeout.String(),
+		"http-idle-timeout": defaultHTTPIdleTimeout.String(),
 	}
 	for _, f := range flagSpecs {
 		usage := f.usage + " (env " + f.env + ")"
@@ -192,6 +213,22 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (*
 		return nil, fs, fmt.Errorf("--log-level %q: want debug, info, warn or error", c.LogLevel)
 	}
 	c.MaxBodyBytes = defaultMaxBodyBytes
+	for _, d := range []struct {
+		name string
+		dst  *time.Duration
+	}{{"session-idle-timeout", &c.SessionIdleTimeout}, {"http-body-timeout", &c.HTTPBodyTimeout}, {"http-idle-timeout", &c.HTTPIdleTimeout}} {
+		if *d.dst, err = time.ParseDuration(get(d.name)); err != nil || *d.dst <= 0 {
+			return nil, fs, fmt.Errorf("--%s %q: want a positive duration like 30s", d.name, get(d.name))
+		}
+	}
+	for _, n := range []struct {
+		name string
+		dst  *int
+	}{{"max-sessions-per-client", &c.MaxSessionsPerClient}, {"max-connections", &c.MaxConnections}} {
+		if *n.dst, err = parseInt(n.name, get(n.name)); err != nil || *n.dst <= 0 {
+			return nil, fs, fmt.Errorf("--%s %q: want a positive whole number", n.name, get(n.name))
+		}
+	}
 	if c.Transport != "stdio" && !isLoopback(c.Listen) && c.HTTPToken == "" {
 		return nil, fs, fmt.Errorf("--listen %s is not a loopback address: set --http-token (or LEELOO_HTTP_TOKEN) so only your clients can connect", c.Listen)
 	}

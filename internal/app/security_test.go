@@ -5,11 +5,14 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"net"
 	"net/http"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/mark3labs/mcp-go/client"
+	"github.com/mark3labs/mcp-go/client/transport"
 	"github.com/mark3labs/mcp-go/mcp"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -23,6 +26,13 @@ type httpResult struct {
 }
 
 var rawClient = &http.Client{Timeout: waitLimit}
+
+// clientFrom is an HTTP client whose connections come from the loopback
+// address ip, a second client as far as the server can tell.
+func clientFrom(ip string) *http.Client {
+	d := &net.Dialer{LocalAddr: &net.TCPAddr{IP: net.ParseIP(ip)}}
+	return &http.Client{Timeout: waitLimit, Transport: &http.Transport{DialContext: d.DialContext}}
+}
 
 // httpDo sends one request; a "Host" header sets the Host line.
 func httpDo(method, url string, headers map[string]string, body io.Reader) (*httpResult, error) {
@@ -297,8 +307,20 @@ func TestHTTPCallsPerMinute(t *testing.T) {
 	assert.Contains(t, text(res), "Nothing was done.")
 	assert.Empty(t, auditLines(t, audit), "the refused call ran nothing")
 
-	// A session of its own (Streamable HTTP, session protocol) may call.
-	b := streamableClient(t, ctx, s.base, nil)
+	// A session of its own from the same client is limited too: the client
+	// already spent its allowance.
+	same := streamableClient(t, ctx, s.base, nil)
+	initialize(t, ctx, same, legacyVersion)
+	res = callTool(t, ctx, same, "list_tags", `{}`)
+	assert.True(t, res.IsError)
+	assert.Contains(t, text(res), "Too many tool calls from this client")
+
+	// Another client (another address) may call.
+	tr, err := transport.NewStreamableHTTP(s.base+"/mcp", transport.WithHTTPBasicClient(clientFrom("127.0.0.2")))
+	require.NoError(t, err)
+	b := client.NewClient(tr)
+	require.NoError(t, b.Start(ctx))
+	t.Cleanup(func() { _ = b.Close() })
 	initialize(t, ctx, b, legacyVersion)
 	res = callTool(t, ctx, b, "add_tag", addTagArgs)
 	assert.False(t, res.IsError, text(res))

@@ -21,7 +21,8 @@ func serve(ctx context.Context, cfg *Config, e *env, stdin io.Reader, stdout, st
 	if cfg.Transport == "stdio" {
 		s := server.NewStdioServer(e.srv)
 		s.SetErrorLogger(slog.NewLogLogger(log.Handler(), slog.LevelError))
-		err := s.Listen(ctx, stdin, stdout)
+		out := &lockedWriter{w: stdout}
+		err := s.Listen(ctx, newLineCap(stdin, int(cfg.MaxBodyBytes), out), out)
 		if err == nil || errors.Is(err, context.Canceled) || errors.Is(err, io.EOF) {
 			return nil
 		}
@@ -31,7 +32,7 @@ func serve(ctx context.Context, cfg *Config, e *env, stdin io.Reader, stdout, st
 	if err != nil {
 		return fmt.Errorf("--listen %s: %w", cfg.Listen, err)
 	}
-	return serveHTTP(ctx, cfg, e, ln, stderr, log)
+	return serveHTTP(ctx, cfg, e, limitListener(ln, cfg.MaxConnections), stderr, log)
 }
 
 // serveHTTP serves Streamable HTTP at /mcp (http transport) and legacy SSE at
@@ -41,6 +42,7 @@ func serveHTTP(ctx context.Context, cfg *Config, e *env, ln net.Listener, stderr
 	hs := &http.Server{
 		Handler:           h,
 		ReadHeaderTimeout: 10 * time.Second,
+		IdleTimeout:       cfg.HTTPIdleTimeout,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
 	paths := "/sse and /message (legacy SSE)"
@@ -78,7 +80,10 @@ func httpRoutes(cfg *Config, e *env, addr string) (http.Handler, func(context.Co
 	mux := http.NewServeMux()
 	var streamable *server.StreamableHTTPServer
 	if cfg.Transport == "http" {
-		streamable = server.NewStreamableHTTPServer(e.srv, server.WithEndpointPath("/mcp"), server.WithHTTPContextFunc(withClientAddr))
+		ids := newSessions(cfg.MaxSessionsPerClient)
+		streamable = server.NewStreamableHTTPServer(e.srv, server.WithEndpointPath("/mcp"), server.WithHTTPContextFunc(withClientAddr),
+			server.WithSessionIdManagerResolver(ids), server.WithSessionIdleTTL(cfg.SessionIdleTimeout))
+		ids.evict = evictVia(streamable, "/mcp")
 		mux.Handle("/mcp", streamable)
 	}
 	sse := server.NewSSEServer(e.srv, server.WithSSEEndpoint("/sse"), server.WithMessageEndpoint("/message"), server.WithSSEContextFunc(withClientAddr),
@@ -99,7 +104,8 @@ func httpRoutes(cfg *Config, e *env, addr string) (http.Handler, func(context.Co
 }
 
 // guardHTTP applies, in order: the Origin check (DNS rebinding and browser
-// pages), the bearer token when configured, and the request body cap.
+// pages), the bearer token when configured, and the request body cap and
+// deadline (the body is read whole before any handler runs).
 func guardHTTP(cfg *Config, next http.Handler) http.Handler {
 	token := []byte(cfg.HTTPToken)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -123,8 +129,17 @@ func guardHTTP(cfg *Config, next http.Handler) http.Handler {
 			http.Error(w, fmt.Sprintf("Request body too large (limit %d bytes)", cfg.MaxBodyBytes), http.StatusRequestEntityTooLarge)
 			return
 		}
-		if r.Body != nil {
-			r.Body = http.MaxBytesReader(w, r.Body, cfg.MaxBodyBytes)
+		if r.Body != nil && r.Body != http.NoBody {
+			body, code, err := readBody(w, r, cfg.MaxBodyBytes, cfg.HTTPBodyTimeout)
+			if err != nil {
+				if code == http.StatusRequestEntityTooLarge {
+					http.Error(w, "Request body too large (limit "+fmt.Sprint(cfg.MaxBodyBytes)+" bytes)", code)
+				} else {
+					http.Error(w, "Bad request: "+err.Error(), code)
+				}
+				return
+			}
+			replaceBody(r, body)
 		}
 		next.ServeHTTP(w, r)
 	})
@@ -149,14 +164,10 @@ func originAllowed(origin string, allowed []string) bool {
 	return ip != nil && ip.IsLoopback()
 }
 
-type clientAddrKey struct{}
+type clientKey struct{}
 
-// withClientAddr records the client's address, the rate-limit key of
-// sessionless (stateless Streamable HTTP) requests.
+// withClientAddr records who the request counts against (clientIdentity:
+// its bearer token's hash, else its address) for the per-client limits.
 func withClientAddr(ctx context.Context, r *http.Request) context.Context {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		host = r.RemoteAddr
-	}
-	return context.WithValue(ctx, clientAddrKey{}, host)
+	return context.WithValue(ctx, clientKey{}, clientIdentity(r))
 }

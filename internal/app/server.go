@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"log/slog"
 	"sync"
@@ -54,7 +55,7 @@ func buildServer(cfg *Config, client *leeloo.Client, g *guard.Guard, log *slog.L
 	if cfg.CallsPerMinute > 0 {
 		opts = append(opts, server.WithToolHandlerMiddleware(sessionRateLimit(cfg.CallsPerMinute)))
 	}
-	opts = append(opts, server.WithToolHandlerMiddleware(logCalls(log)))
+	opts = append(opts, server.WithToolHandlerMiddleware(logCalls(log)), server.WithHooks(requestHooks()))
 	opts = append(opts, extraServerOptions(client)...)
 	srv := server.NewMCPServer("leeloo-mcp", Version, opts...)
 	srv.AddTools(tools.ServerTools(selected)...)
@@ -78,44 +79,95 @@ func logCalls(log *slog.Logger) server.ToolHandlerMiddleware {
 	}
 }
 
-// sessionRateLimit caps tool calls per MCP session per minute; sessionless
-// requests are counted per client address.
+// sessionRateLimit caps tool calls per minute per MCP session and, on HTTP,
+// per client (clientIdentity), so a client cannot escape the cap by opening
+// a fresh session per call.
 func sessionRateLimit(perMinute int) server.ToolHandlerMiddleware {
-	type window struct {
-		start time.Time
-		n     int
-	}
-	var mu sync.Mutex
-	sessions := map[string]*window{}
+	w := &callWindows{perMinute: perMinute, windows: map[string]*callWindow{}}
 	return func(next server.ToolHandlerFunc) server.ToolHandlerFunc {
 		return func(ctx context.Context, req mcp.CallToolRequest) (*mcp.CallToolResult, error) {
-			id := ""
-			if s := server.ClientSessionFromContext(ctx); s != nil {
-				id = s.SessionID()
-			}
-			if id == "" { // stateless Streamable HTTP: one allowance per client address
-				id, _ = ctx.Value(clientAddrKey{}).(string)
-				id = "addr:" + id
-			}
 			now := time.Now()
-			mu.Lock()
-			w := sessions[id]
-			if w == nil || now.Sub(w.start) >= time.Minute {
-				if len(sessions) > 10000 {
-					clear(sessions)
+			if s := server.ClientSessionFromContext(ctx); s != nil && s.SessionID() != "" {
+				if wait, over := w.take("session:"+s.SessionID(), now); over {
+					return mcp.NewToolResultError(fmt.Sprintf(
+						"Too many tool calls in this session (limit %d per minute, --calls-per-minute). Wait %s. Nothing was done.",
+						perMinute, wait.Round(time.Second))), nil
 				}
-				w = &window{start: now}
-				sessions[id] = w
 			}
-			w.n++
-			over, wait := w.n > perMinute, w.start.Add(time.Minute).Sub(now)
-			mu.Unlock()
-			if over {
-				return mcp.NewToolResultError(fmt.Sprintf(
-					"Too many tool calls in this session (limit %d per minute, --calls-per-minute). Wait %s. Nothing was done.",
-					perMinute, wait.Round(time.Second))), nil
+			client, _ := ctx.Value(clientKey{}).(string)
+			if client != "" {
+				if wait, over := w.take("client:"+client, now); over {
+					return mcp.NewToolResultError(fmt.Sprintf(
+						"Too many tool calls from this client (limit %d per minute across its sessions, --calls-per-minute). Wait %s. Nothing was done.",
+						perMinute, wait.Round(time.Second))), nil
+				}
 			}
 			return next(ctx, req)
 		}
 	}
+}
+
+// callWindows counts calls per key in fixed one-minute windows.
+type callWindows struct {
+	perMinute int
+	mu        sync.Mutex
+	windows   map[string]*callWindow
+}
+
+type callWindow struct {
+	start time.Time
+	n     int
+}
+
+// take counts one call for key and reports whether it is over the limit and
+// how long until the window resets.
+func (c *callWindows) take(key string, now time.Time) (time.Duration, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	w := c.windows[key]
+	if w == nil || now.Sub(w.start) >= time.Minute {
+		if len(c.windows) > 10000 {
+			for k, old := range c.windows {
+				if now.Sub(old.start) >= time.Minute {
+					delete(c.windows, k)
+				}
+			}
+		}
+		w = &callWindow{start: now}
+		c.windows[key] = w
+	}
+	w.n++
+	return w.start.Add(time.Minute).Sub(now), w.n > c.perMinute
+}
+
+// MaxURIBytes is the longest resource URI a request may carry. Leeloo's are
+// short (leeloo://chats/{24 hex}); a longer one is refused before any
+// template is matched against it.
+const MaxURIBytes = 2048
+
+// requestHooks check every request before it is dispatched.
+func requestHooks() *server.Hooks {
+	h := &server.Hooks{}
+	h.AddOnRequestInitialization(func(_ context.Context, _ any, message any) error {
+		raw, ok := message.(json.RawMessage)
+		if !ok || len(raw) <= MaxURIBytes {
+			return nil // too short to carry an over-long URI: no parsing
+		}
+		var m struct {
+			Params struct {
+				URI string `json:"uri"`
+				Ref struct {
+					URI string `json:"uri"`
+				} `json:"ref"`
+			} `json:"params"`
+		}
+		if json.Unmarshal(raw, &m) != nil {
+			return nil
+		}
+		if len(m.Params.URI) > MaxURIBytes || len(m.Params.Ref.URI) > MaxURIBytes {
+			return fmt.Errorf("resource URI longer than %d bytes: Leeloo resource URIs are short, like leeloo://chats/{account_id}", MaxURIBytes)
+		}
+		return nil
+	})
+	return h
 }
