@@ -19,6 +19,8 @@ type AuditRecord struct {
 	IDs      map[string]string `json:"ids,omitempty"`
 	Error    string            `json:"error,omitempty"`
 	Customer bool              `json:"customer_facing,omitempty"`
+	// Approver is who approved on the approval page, where known.
+	Approver string `json:"approver,omitempty"`
 }
 
 // Audit outcomes.

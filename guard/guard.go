@@ -26,12 +26,17 @@ type Mode string
 
 // Confirmation modes.
 const (
-	// ModeAuto elicits when the client declares elicitation, else previews.
+	// ModeAuto elicits when the client declares elicitation, else asks for
+	// approval on the approval page.
 	ModeAuto Mode = "auto"
 	// ModeElicit asks the human through MCP elicitation before every mutation.
 	ModeElicit Mode = "elicit"
+	// ModePage answers with a preview and a link to the approval page, where
+	// only a human approves; the model cannot.
+	ModePage Mode = "page"
 	// ModePreview answers the first call with a preview and a confirm_token;
-	// the identical call with that token executes.
+	// the identical call with that token executes. The model can confirm its
+	// own actions: for trusted automations only.
 	ModePreview Mode = "preview"
 	// ModeOff executes at once (trusted automations); still audited.
 	ModeOff Mode = "off"
@@ -40,12 +45,12 @@ const (
 // ParseMode validates a mode name.
 func ParseMode(s string) (Mode, error) {
 	switch m := Mode(strings.ToLower(strings.TrimSpace(s))); m {
-	case ModeAuto, ModeElicit, ModePreview, ModeOff:
+	case ModeAuto, ModeElicit, ModePage, ModePreview, ModeOff:
 		return m, nil
 	case "":
 		return ModeAuto, nil
 	}
-	return "", fmt.Errorf("unknown confirmation mode %q (want auto, elicit, preview or off)", s)
+	return "", fmt.Errorf("unknown confirmation mode %q (want auto, elicit, page, preview or off)", s)
 }
 
 // Defaults for Config fields left zero.
@@ -80,6 +85,12 @@ type Config struct {
 	Logger *slog.Logger
 	// Now is the clock; time.Now when nil.
 	Now func() time.Time
+	// ApprovalURL returns the approval page's link for a pending action,
+	// starting the page on first use; nil means no approval page.
+	ApprovalURL func(id string) (string, error)
+	// ApprovalTTL is how long an action waits for approval;
+	// DefaultApprovalTTL when zero.
+	ApprovalTTL time.Duration
 }
 
 // Guard gates mutations. It is safe for concurrent use.
@@ -93,6 +104,10 @@ type Guard struct {
 	errorRes func(error) *mcp.CallToolResult
 	logger   *slog.Logger
 	now      func() time.Time
+
+	approvals   *approvals
+	approvalURL func(id string) (string, error)
+	executor    Executor
 }
 
 // New builds a Guard.
@@ -131,6 +146,9 @@ func New(cfg Config) (*Guard, error) {
 		errorRes: cfg.ErrorResult,
 		logger:   cfg.Logger,
 		now:      now,
+
+		approvals:   newApprovals(cfg.ApprovalTTL, now),
+		approvalURL: cfg.ApprovalURL,
 	}
 	if g.logger == nil {
 		g.logger = slog.Default()
@@ -161,6 +179,9 @@ type Action struct {
 	// controls (bound into the confirm token and written to the audit log).
 	Tool string
 	Args any
+	// Input is the tool's own arguments without guard controls, from which
+	// an approved action is planned again; Args when nil.
+	Input any
 	// Preview says in plain words what will happen: recipient and channel,
 	// the exact text, amounts, tag and tunnel names.
 	Preview string
@@ -201,9 +222,12 @@ func (g *Guard) Run(ctx context.Context, req mcp.CallToolRequest, c Controls, a 
 		g.log(rec)
 		return g.previewResult(a, "DRY RUN: nothing was sent or changed.", "")
 	}
+	if id, ok := ctx.Value(approvedKey{}).(string); ok {
+		return g.runApproved(ctx, id, canon, a, rec)
+	}
 	mode := g.mode
 	if mode == ModeAuto {
-		mode = ModePreview
+		mode = ModePage
 		if clientElicits(ctx) {
 			mode = ModeElicit
 		}
@@ -212,6 +236,8 @@ func (g *Guard) Run(ctx context.Context, req mcp.CallToolRequest, c Controls, a 
 	switch mode {
 	case ModeElicit:
 		return g.runElicit(ctx, req, canon, a, rec)
+	case ModePage:
+		return g.runPage(ctx, canon, a, rec)
 	case ModePreview:
 		if c.ConfirmToken == "" {
 			if r := g.precheck(a); r != "" {
@@ -236,7 +262,7 @@ func (g *Guard) runElicit(ctx context.Context, req mcp.CallToolRequest, canon []
 	answer := server.ElicitationResponse(req.Params.InputResponses, elicitKey)
 	if answer == nil {
 		if !clientElicits(ctx) {
-			return g.refuse(rec, "this client cannot show confirmation dialogs (no MCP elicitation); nothing was sent. Restart the server with --confirm preview to confirm through the chat instead.")
+			return g.refuse(rec, "this client cannot show confirmation dialogs (no MCP elicitation); nothing was sent. Restart the server with --confirm auto to approve on the approval page instead.")
 		}
 		if r := g.precheck(a); r != "" {
 			return g.refuse(rec, r)
@@ -280,6 +306,16 @@ func (g *Guard) runElicit(ctx context.Context, req mcp.CallToolRequest, canon []
 	default:
 		rec.Outcome = OutcomeCancelled
 		g.log(rec)
+		// Some clients answer "cancel" without ever showing the dialog: the
+		// user can still approve on the page.
+		if g.approvalURL != nil {
+			if p, _ := g.approvals.ask(a, canon); p.State == PendingWaiting {
+				if link, err := g.approvalURL(p.ID); err == nil {
+					return mcp.NewToolResultError("The confirmation was cancelled (or the client could not show it). Nothing was sent or changed. " +
+						"If the user wants it, they can approve it here (you cannot approve it for them): " + link)
+				}
+			}
+		}
 		return mcp.NewToolResultError("The user cancelled the confirmation. Nothing was sent or changed.")
 	}
 }

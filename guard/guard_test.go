@@ -135,7 +135,7 @@ func TestParseMode(t *testing.T) {
 		assert.Equal(t, want, m, in)
 	}
 	_, err := ParseMode("yolo")
-	assert.ErrorContains(t, err, "want auto, elicit, preview or off")
+	assert.ErrorContains(t, err, "want auto, elicit, page, preview or off")
 	_, err = New(Config{Mode: "yolo"})
 	assert.Error(t, err)
 }
@@ -211,9 +211,11 @@ func TestRunPreviewFlow(t *testing.T) {
 }
 
 func TestRunAutoMode(t *testing.T) {
-	h := newHarness(t, Config{Mode: ModeAuto})
+	h := newHarness(t, Config{Mode: ModeAuto, ApprovalURL: func(id string) (string, error) { return "http://127.0.0.1:1/approve/" + id, nil }})
 	res := h.g.Run(context.Background(), mcp.CallToolRequest{}, Controls{}, h.send("hi", false))
-	previewToken(t, res)
+	require.False(t, res.IsError, resultText(res))
+	assert.Contains(t, resultText(res), "http://127.0.0.1:1/approve/", "a client without elicitation gets the approval page")
+	assert.NotContains(t, resultText(res), "confirm_token", "and never a way to confirm by itself")
 	for _, modern := range []bool{true, false} {
 		res = h.g.Run(elicitingCtx(modern), mcp.CallToolRequest{}, Controls{}, h.send("hi", false))
 		require.True(t, res.NeedsInput(), "a client that elicits is asked")
@@ -223,10 +225,12 @@ func TestRunAutoMode(t *testing.T) {
 		assert.NotEmpty(t, res.RequestState)
 	}
 	assert.Zero(t, h.executions())
-	assert.Equal(t, []string{OutcomePreview, OutcomeAsked, OutcomeAsked}, h.audit.outcomes(t))
+	assert.Equal(t, []string{OutcomeAsked, OutcomeAsked, OutcomeAsked}, h.audit.outcomes(t))
+	var modes []string
 	for _, r := range h.audit.records(t) {
-		assert.Contains(t, []string{"preview", "elicit"}, r.Mode, "the audit says which mode auto chose")
+		modes = append(modes, r.Mode)
 	}
+	assert.Equal(t, []string{"page", "elicit", "elicit"}, modes, "the audit says which mode auto chose")
 }
 
 // answer builds the retried request of an elicitation round trip.

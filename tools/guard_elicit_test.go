@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"net/http/httptest"
+	"strings"
 	"testing"
 
 	"github.com/mark3labs/mcp-go/client"
@@ -104,7 +105,7 @@ func TestGuardElicitModeWithoutCapability(t *testing.T) {
 			res := guardCall(t, c, "send_message", guardSendArgs(guardText1))
 			assert.True(t, res.IsError)
 			assert.Contains(t, guardText(res), "cannot show confirmation dialogs")
-			assert.Contains(t, guardText(res), "--confirm preview")
+			assert.Contains(t, guardText(res), "--confirm auto to approve on the approval page")
 			// A confirm_token is no way around elicit mode.
 			res = guardCall(t, c, "send_message", guardWith(guardSendArgs(guardText1), "confirm_token", "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"))
 			assert.True(t, res.IsError)
@@ -115,23 +116,41 @@ func TestGuardElicitModeWithoutCapability(t *testing.T) {
 }
 
 // TestGuardAutoModeWithoutCapability: in auto mode a client without
-// elicitation gets a preview with a confirm_token instead, and nothing is sent.
+// elicitation gets a preview and the approval page's link, never a token:
+// nothing the model calls sends it; one approval on the page sends it once.
 func TestGuardAutoModeWithoutCapability(t *testing.T) {
 	for _, era := range guardEras {
 		t.Run(era, func(t *testing.T) {
 			e := newGuardEnv(t, guardOpts{Mode: guard.ModeAuto})
 			c := e.client(t, era, nil)
 			res := guardCall(t, c, "send_message", guardSendArgs(guardText1))
-			tok := guardToken(t, res)
-			assert.Contains(t, guardText(res), "NOT SENT YET")
-			assert.Contains(t, guardText(res), "Олена Коваленко")
-			assert.Contains(t, guardText(res), guardText1)
+			require.False(t, res.IsError, guardText(res))
+			text := guardText(res)
+			assert.Contains(t, text, "NOT SENT YET: waiting for the user's approval")
+			assert.Contains(t, text, "Олена Коваленко")
+			assert.Contains(t, text, guardText1)
+			assert.NotContains(t, text, "confirm_token")
+			i := strings.Index(text, guardApprovalBase)
+			require.GreaterOrEqual(t, i, 0, text)
+			id := text[i+len(guardApprovalBase) : i+len(guardApprovalBase)+26]
+
+			// Whatever the model tries, nothing is sent.
+			for _, extra := range []map[string]any{{}, {"confirm_token": "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"}, {"allow_duplicate": true}} {
+				args := guardSendArgs(guardText1)
+				for k, v := range extra {
+					args = guardWith(args, k, v)
+				}
+				_ = guardCall(t, c, "send_message", args)
+			}
 			assert.Empty(t, e.writesTo())
 
-			res = guardCall(t, c, "send_message", guardWith(guardSendArgs(guardText1), "confirm_token", tok))
-			require.False(t, res.IsError, guardText(res))
+			p, err := e.guard.Approve(context.Background(), id, "page", "")
+			require.NoError(t, err)
+			assert.Equal(t, guard.PendingExecuted, p.State, p.Result)
 			assert.Len(t, e.sb.Writes(), 1)
-			assert.Equal(t, []string{guard.OutcomePreview, guard.OutcomeExecuted}, e.audit.Outcomes(t))
+			res = guardCall(t, c, "send_message", guardSendArgs(guardText1))
+			assert.Contains(t, guardText(res), "Approved by the user and executed")
+			assert.Len(t, e.sb.Writes(), 1, "asking again reports the outcome and sends nothing")
 		})
 	}
 }

@@ -148,9 +148,11 @@ func newGuardEnvOn(t testing.TB, sb *sandbox.Server, clock *guardClock, o guardO
 	g, err := guard.New(guard.Config{
 		Mode: mode, Key: o.Key, MaxSendsPerHour: o.MaxSendsPerHour, ReadOnly: o.ReadOnly,
 		Audit: audit, ErrorResult: tools.ErrorResult, Now: clock.Now,
+		ApprovalURL: func(id string) (string, error) { return guardApprovalBase + id, nil },
 	})
 	require.NoError(t, err)
 	deps := &tools.Deps{Client: lc, Guard: g, Now: clock.Now}
+	g.SetExecutor(tools.Executor(tools.All(deps)))
 	opts := []server.ServerOption{
 		server.WithToolCapabilities(false),
 		server.WithElicitation(),
@@ -162,6 +164,9 @@ func newGuardEnvOn(t testing.TB, sb *sandbox.Server, clock *guardClock, o guardO
 	srv.AddTools(tools.ServerTools(tools.All(deps))...)
 	return &guardEnv{sb: sb, clock: clock, audit: audit, guard: g, srv: srv}
 }
+
+// guardApprovalBase is the approval page's link prefix in these tests.
+const guardApprovalBase = "http://127.0.0.1:9/approve/"
 
 // Protocol eras a test client can speak.
 const (

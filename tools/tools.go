@@ -254,8 +254,9 @@ func writeTool[A any, PA interface {
 		for i, w := range act.Warnings {
 			act.Warnings[i] = render.Visible(w)
 		}
+		act.Input = canonicalArgs(a)
 		if act.Args == nil {
-			act.Args = canonicalArgs(a)
+			act.Args = act.Input
 		}
 		return d.Guard.Run(ctx, req, PA(a).controls(), act), nil
 	})
@@ -344,4 +345,31 @@ func reflectSchema[A any]() json.RawMessage {
 		panic(fmt.Sprintf("tools: schema of %T: %v", *new(A), err))
 	}
 	return b
+}
+
+// Executor runs an action a human approved through the very tool that asked
+// for it (guard.Executor): the tool plans it again, so what executes is
+// checked against what the human saw.
+func Executor(ts []Tool) guard.Executor {
+	byName := make(map[string]Tool, len(ts))
+	for _, t := range ts {
+		byName[t.Tool.Name] = t
+	}
+	return func(ctx context.Context, name string, args json.RawMessage) *mcp.CallToolResult {
+		t, ok := byName[name]
+		if !ok {
+			return mcp.NewToolResultError("the tool " + name + " is not served any more; nothing was sent")
+		}
+		var m map[string]any
+		if err := json.Unmarshal(args, &m); err != nil {
+			return mcp.NewToolResultError("the approved arguments cannot be read; nothing was sent")
+		}
+		var req mcp.CallToolRequest
+		req.Params.Name, req.Params.Arguments, req.Params.RawArguments = name, m, args
+		res, err := t.Handler(ctx, req)
+		if err != nil {
+			return mcp.NewToolResultError("the action failed: " + err.Error())
+		}
+		return res
+	}
 }

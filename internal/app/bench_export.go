@@ -23,7 +23,7 @@ func NewServerForBench(args []string, getenv func(string) string) (*BenchServer,
 	if err != nil {
 		return nil, err
 	}
-	e, err := newEnv(cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	e, err := newEnv(cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), io.Discard)
 	if err != nil {
 		return nil, err
 	}

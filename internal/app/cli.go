@@ -113,11 +113,10 @@ func callOnce(ctx context.Context, stdout, stderr io.Writer, e *env, args []stri
 			fmt.Fprintln(stderr, "leeloo-mcp: empty result")
 			return 1
 		}
-		for _, c := range res.Content {
-			if tc, ok := mcp.AsTextContent(c); ok {
-				fmt.Fprintln(stdout, tc.Text)
-			}
+		if waited, ok := awaitApproval(ctx, e, res, stdout, stderr); ok {
+			res = waited
 		}
+		printText(stdout, res)
 		if res.IsError {
 			return 1
 		}
@@ -128,6 +127,14 @@ func callOnce(ctx context.Context, stdout, stderr io.Writer, e *env, args []stri
 	default:
 		fmt.Fprintf(stderr, "leeloo-mcp: unexpected reply %T\n", r)
 		return 1
+	}
+}
+
+func printText(w io.Writer, res *mcp.CallToolResult) {
+	for _, c := range res.Content {
+		if tc, ok := mcp.AsTextContent(c); ok {
+			fmt.Fprintln(w, tc.Text)
+		}
 	}
 }
 

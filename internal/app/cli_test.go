@@ -169,8 +169,8 @@ func TestCallSubcommand(t *testing.T) {
 		assert.Equal(t, 1, r.code)
 		assert.Contains(t, r.stderr, "tool 'send_message' not found")
 	})
-	t.Run("a mutation previews by default", func(t *testing.T) {
-		r := runApp(t, nil, "call", "add_tag", addTagArgs)
+	t.Run("with --confirm preview a mutation previews", func(t *testing.T) {
+		r := runApp(t, nil, "--confirm", "preview", "call", "add_tag", addTagArgs)
 		assert.Equal(t, 0, r.code, r.stderr)
 		assert.Contains(t, r.stdout, "NOT SENT YET")
 		assert.Contains(t, r.stdout, "confirm_token")

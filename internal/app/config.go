@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -52,6 +53,12 @@ type Config struct {
 	HTTPBodyTimeout      time.Duration
 	HTTPIdleTimeout      time.Duration
 
+	// ApprovalListen is the approval page's own loopback listener (stdio,
+	// call, and HTTP with --http-token); PublicURL is the origin users
+	// reach the pages at, behind a proxy.
+	ApprovalListen string
+	PublicURL      string
+
 	// sandboxReason says why the sandbox is on, for the start-up notice.
 	sandboxReason string
 }
@@ -75,7 +82,9 @@ var flagSpecs = []envFlag{
 	{"listen", "LEELOO_LISTEN", "address for the sse and http transports; a non-loopback address requires --http-token"},
 	{"http-token", "LEELOO_HTTP_TOKEN", "bearer token HTTP clients must send (Authorization: Bearer ...); prefer the variable: a flag's value is visible to other users in ps"},
 	{"allowed-origins", "LEELOO_ALLOWED_ORIGINS", "comma-separated browser Origins allowed besides loopback ones"},
-	{"confirm", "LEELOO_CONFIRM", "how mutations are confirmed: auto, elicit, preview or off"},
+	{"confirm", "LEELOO_CONFIRM", "how mutations are confirmed: auto (elicitation where the client has it, else the approval page), elicit, page, preview (the model confirms its own actions: trusted automations only) or off"},
+	{"approval-listen", "LEELOO_APPROVAL_LISTEN", "address of the approval page's own listener (stdio, call, and HTTP with --http-token); port 0 picks a free one"},
+	{"public-url", "LEELOO_PUBLIC_URL", "origin users open the approval page at, when a proxy stands in front (e.g. https://mcp.example.com)"},
 	{"max-sends-per-hour", "LEELOO_MAX_SENDS_PER_HOUR", "cap on customer-facing actions per hour (negative: no cap)"},
 	{"audit-log", "LEELOO_AUDIT_LOG", "append one JSON line per mutation outcome to this file"},
 	{"read-only", "LEELOO_READ_ONLY", "serve no tool that changes data"},
@@ -120,7 +129,7 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (*
 		"calls-per-minute": strconv.Itoa(defaultCallsPerMinute), "log-level": "info", "sandbox": "false", "read-only": "false",
 		"session-idle-timeout": defaultSessionIdleTimeout.String(), "max-sessions-per-client": strconv.Itoa(defaultMaxSessionsPerClient),
 		"max-connections": strconv.Itoa(defaultMaxConnections), "http-body-timeout": defaultHTTPBodyTimeout.String(),
-		"http-idle-timeout": defaultHTTPIdleTimeout.String(),
+		"http-idle-timeout": defaultHTTPIdleTimeout.String(), "approval-listen": "127.0.0.1:0",
 	}
 	for _, f := range flagSpecs {
 		usage := f.usage + " (env " + f.env + ")"
@@ -213,6 +222,19 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (*
 		return nil, fs, fmt.Errorf("--log-level %q: want debug, info, warn or error", c.LogLevel)
 	}
 	c.MaxBodyBytes = defaultMaxBodyBytes
+	c.ApprovalListen = get("approval-listen")
+	if _, _, err := net.SplitHostPort(c.ApprovalListen); err != nil {
+		return nil, fs, fmt.Errorf("--approval-listen %q: want host:port, e.g. 127.0.0.1:0", c.ApprovalListen)
+	}
+	if !isLoopback(c.ApprovalListen) {
+		return nil, fs, fmt.Errorf("--approval-listen %s: the approval page's own listener binds loopback only (put a proxy in front and set --public-url)", c.ApprovalListen)
+	}
+	c.PublicURL = strings.TrimRight(get("public-url"), "/")
+	if c.PublicURL != "" {
+		if u, err := url.Parse(c.PublicURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || (u.Path != "" && u.Path != "/") {
+			return nil, fs, fmt.Errorf("--public-url %q: want an origin like https://mcp.example.com (no path)", c.PublicURL)
+		}
+	}
 	for _, d := range []struct {
 		name string
 		dst  *time.Duration

@@ -45,6 +45,8 @@ func flagCases() map[string]flagCase {
 		"max-connections":         {"10", "20", strconv.Itoa(defaultMaxConnections), func(c *Config) string { return strconv.Itoa(c.MaxConnections) }},
 		"http-body-timeout":       {"5s", "10s", defaultHTTPBodyTimeout.String(), func(c *Config) string { return c.HTTPBodyTimeout.String() }},
 		"http-idle-timeout":       {"15s", "20s", defaultHTTPIdleTimeout.String(), func(c *Config) string { return c.HTTPIdleTimeout.String() }},
+		"approval-listen":         {"127.0.0.1:7001", "localhost:7002", "127.0.0.1:0", func(c *Config) string { return c.ApprovalListen }},
+		"public-url":              {"https://flag.example", "https://env.example", "", func(c *Config) string { return c.PublicURL }},
 	}
 }
 
@@ -134,7 +136,7 @@ func TestConfigInvalid(t *testing.T) {
 		{"transport", nil, []string{"--transport", "carrier-pigeon"}, `--transport "carrier-pigeon": want stdio, sse or http`},
 		{"transport env", map[string]string{"LEELOO_TRANSPORT": "grpc"}, nil, `--transport "grpc": want stdio, sse or http`},
 		{"listen without port", nil, []string{"--listen", "127.0.0.1"}, `--listen "127.0.0.1": want host:port`},
-		{"confirm", nil, []string{"--confirm", "nope"}, `--confirm: unknown confirmation mode "nope" (want auto, elicit, preview or off)`},
+		{"confirm", nil, []string{"--confirm", "nope"}, `--confirm: unknown confirmation mode "nope" (want auto, elicit, page, preview or off)`},
 		{"negative timeout", nil, []string{"--timeout", "-1s"}, `--timeout "-1s": want a positive duration`},
 		{"zero timeout", nil, []string{"--timeout", "0s"}, `--timeout "0s": want a positive duration`},
 		{"timeout env", map[string]string{"LEELOO_TIMEOUT": "soon"}, nil, `--timeout "soon": want a positive duration`},

@@ -19,6 +19,7 @@ import (
 	"github.com/leeloo-mcp/leeloo-mcp/leeloo"
 	"github.com/leeloo-mcp/leeloo-mcp/leeloo/sandbox"
 	"github.com/leeloo-mcp/leeloo-mcp/tools"
+	"github.com/leeloo-mcp/leeloo-mcp/web"
 )
 
 // Run is the whole program: main only calls it. It returns the exit code.
@@ -47,7 +48,7 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return 2
 	}
 	log := newLogger(stderr, cfg.LogLevel)
-	env, err := newEnv(cfg, log)
+	env, err := newEnv(cfg, log, stderr)
 	if err != nil {
 		fmt.Fprintln(stderr, "leeloo-mcp:", err)
 		return 1
@@ -147,16 +148,20 @@ type env struct {
 	audit  *os.File
 	sb     func() *sandbox.Server // the in-process sandbox, seeded on first use
 	srv    *server.MCPServer
+	page   *approvalPage
 }
 
 func (e *env) close() {
+	if e.page != nil {
+		e.page.close()
+	}
 	if e.audit != nil {
 		_ = e.audit.Close()
 	}
 }
 
-func newEnv(cfg *Config, log *slog.Logger) (*env, error) {
-	e := &env{cfg: cfg}
+func newEnv(cfg *Config, log *slog.Logger, stderr io.Writer) (*env, error) {
+	e := &env{cfg: cfg, page: &approvalPage{cfg: cfg, stderr: stderr}}
 	opts := leeloo.Options{
 		BaseURL: cfg.BaseURL, Token: cfg.Token, Timeout: cfg.Timeout, RequestsPerMinute: cfg.RateLimit,
 		UserAgent: "leeloo-mcp/" + Version,
@@ -181,6 +186,7 @@ func newEnv(cfg *Config, log *slog.Logger) (*env, error) {
 	gcfg := guard.Config{
 		Mode: cfg.Confirm, Key: []byte(cfg.ConfirmKey), MaxSendsPerHour: cfg.MaxSendsPerHour,
 		ReadOnly: cfg.ReadOnly, ErrorResult: tools.ErrorResult, Logger: log,
+		ApprovalURL: e.page.url,
 	}
 	if cfg.AuditLog != "" {
 		f, err := os.OpenFile(cfg.AuditLog, os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o600)
@@ -200,6 +206,8 @@ func newEnv(cfg *Config, log *slog.Logger) (*env, error) {
 	}
 	e.tools = selected
 	e.srv = srv
+	e.guard.SetExecutor(tools.Executor(selected))
+	e.page.handler = web.New(e.guard, web.Options{Sandbox: cfg.Sandbox, Hosts: publicHosts(cfg.PublicURL)})
 	return e, nil
 }
 

@@ -14,6 +14,8 @@ import (
 	"time"
 
 	"github.com/mark3labs/mcp-go/server"
+
+	"github.com/leeloo-mcp/leeloo-mcp/web"
 )
 
 // serve runs the configured transport until ctx ends.
@@ -90,6 +92,15 @@ func httpRoutes(cfg *Config, e *env, addr string) (http.Handler, func(context.Co
 		server.WithBaseURL("http://"+addr), server.WithKeepAlive(true))
 	mux.Handle("/sse", sse.SSEHandler())
 	mux.Handle("/message", sse.MessageHandler())
+	// The approval pages share the listener unless HTTP clients need a
+	// bearer token, which a browser does not send: then they keep their own
+	// loopback listener, as on stdio.
+	if cfg.HTTPToken == "" && e.page != nil && e.page.handler != nil {
+		for _, p := range web.Paths {
+			mux.Handle(p, e.page.handler)
+		}
+		e.page.useListener(addr)
+	}
 	mux.HandleFunc("/healthz", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		_, _ = io.WriteString(w, "ok\n")

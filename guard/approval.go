@@ -1,0 +1,367 @@
+package guard
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/mark3labs/mcp-go/mcp"
+)
+
+// DefaultApprovalTTL is how long an action waits for a human on the
+// approval page before it expires.
+const DefaultApprovalTTL = 10 * time.Minute
+
+// approvalKeep is how long a settled action stays on record, so the model
+// can learn its outcome by calling the same tool again.
+const approvalKeep = 30 * time.Minute
+
+// PendingState is where an action waiting for approval stands.
+type PendingState string
+
+// Pending states. Waiting is the only state a human can act on; running,
+// executed, failed, rejected and expired are final or on their way to it.
+const (
+	PendingWaiting  PendingState = "waiting"
+	PendingRunning  PendingState = "running"
+	PendingExecuted PendingState = "executed"
+	PendingFailed   PendingState = "failed"
+	PendingRejected PendingState = "rejected"
+	PendingExpired  PendingState = "expired"
+)
+
+// Pending is an action that waits for a human's approval on the approval
+// page (or approval card), or what became of it.
+type Pending struct {
+	// ID is unguessable (128 random bits): it is the approval link.
+	ID   string
+	Tool string
+	// Args are the canonical arguments the approval binds to; Input the
+	// tool's arguments it is executed from.
+	Args, Input json.RawMessage
+	// Preview and Warnings are what the human approves, cleaned by the tool.
+	Preview  string
+	Warnings []string
+	// CustomerFacing actions reach a customer.
+	CustomerFacing bool
+	Created        time.Time
+	Expires        time.Time
+	State          PendingState
+	// Result is what happened, in the words the model and the human see.
+	Result string
+	// Channel is how it was decided ("page", "elicitation"); By who decided,
+	// where known.
+	Channel, By string
+	Settled     time.Time
+
+	key string // tool + canonical arguments
+}
+
+// Approvals errors.
+var (
+	ErrNoSuchAction   = errors.New("no such action: the link is wrong, or the action expired and was removed")
+	ErrActionSettled  = errors.New("this action was already decided")
+	ErrActionExpired  = errors.New("this action expired before it was approved; nothing was sent")
+	ErrNoApprovalPage = errors.New("the approval page is not available in this server")
+)
+
+// Executor runs a tool with arguments on behalf of an approval: the guard
+// uses it to execute an approved action through the very tool (which plans
+// it again) rather than from a stored closure, so an approval can be acted
+// on by a process other than the one that asked.
+type Executor func(ctx context.Context, tool string, args json.RawMessage) *mcp.CallToolResult
+
+// approvals holds the actions waiting for a human. One process; the state
+// store makes it shared.
+type approvals struct {
+	ttl time.Duration
+	now func() time.Time
+
+	mu    sync.Mutex
+	byID  map[string]*Pending
+	byKey map[string]string // key -> id of the newest record
+}
+
+func newApprovals(ttl time.Duration, now func() time.Time) *approvals {
+	if ttl <= 0 {
+		ttl = DefaultApprovalTTL
+	}
+	return &approvals{ttl: ttl, now: now, byID: map[string]*Pending{}, byKey: map[string]string{}}
+}
+
+func actionKey(tool string, canon []byte) string { return hashKey(tool + "\x00" + string(canon)) }
+
+// sweepLocked expires waiting actions past their time and forgets settled
+// ones past approvalKeep.
+func (s *approvals) sweepLocked(now time.Time) {
+	for id, p := range s.byID {
+		if p.State == PendingWaiting && now.After(p.Expires) {
+			p.State, p.Settled, p.Result = PendingExpired, p.Expires, "Expired before anyone approved it. Nothing was sent or changed."
+		}
+		if p.State != PendingWaiting && p.State != PendingRunning && now.Sub(p.Settled) > approvalKeep {
+			delete(s.byID, id)
+			if s.byKey[p.key] == id {
+				delete(s.byKey, p.key)
+			}
+		}
+	}
+}
+
+// ask returns the record for tool and canon: the newest one when it is still
+// waiting or was decided recently (so a repeated call learns its fate), else
+// a new waiting one.
+func (s *approvals) ask(a *Action, canon []byte) (Pending, bool) {
+	now := s.now()
+	key := actionKey(a.Tool, canon)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.sweepLocked(now)
+	if id, ok := s.byKey[key]; ok {
+		if p := s.byID[id]; p != nil && p.State != PendingExpired {
+			return *p, false
+		}
+	}
+	input := json.RawMessage(slices.Clone(canon))
+	if a.Input != nil {
+		if b, err := json.Marshal(a.Input); err == nil {
+			input = b
+		}
+	}
+	p := &Pending{
+		ID: rand.Text(), Tool: a.Tool, Args: json.RawMessage(slices.Clone(canon)), Input: input,
+		Preview: a.Preview, Warnings: slices.Clone(a.Warnings), CustomerFacing: a.CustomerFacing,
+		Created: now, Expires: now.Add(s.ttl), State: PendingWaiting, key: key,
+	}
+	s.byID[p.ID] = p
+	s.byKey[key] = p.ID
+	return *p, true
+}
+
+// get returns a copy of the record id.
+func (s *approvals) get(id string) (Pending, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.sweepLocked(s.now())
+	p, ok := s.byID[id]
+	if !ok {
+		return Pending{}, false
+	}
+	return *p, true
+}
+
+// list returns every record, newest first.
+func (s *approvals) list() []Pending {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.sweepLocked(s.now())
+	out := make([]Pending, 0, len(s.byID))
+	for _, p := range s.byID {
+		out = append(out, *p)
+	}
+	slices.SortFunc(out, func(a, b Pending) int { return b.Created.Compare(a.Created) })
+	return out
+}
+
+// claim moves a waiting action to running: the first claim wins, whichever
+// channel it comes from.
+func (s *approvals) claim(id, channel, by string) (Pending, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.sweepLocked(s.now())
+	p, ok := s.byID[id]
+	switch {
+	case !ok:
+		return Pending{}, ErrNoSuchAction
+	case p.State == PendingExpired:
+		return *p, ErrActionExpired
+	case p.State != PendingWaiting:
+		return *p, ErrActionSettled
+	}
+	p.State, p.Channel, p.By = PendingRunning, channel, by
+	return *p, nil
+}
+
+// settle records the outcome of a claimed or rejected action.
+func (s *approvals) settle(id string, state PendingState, result string) Pending {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	p, ok := s.byID[id]
+	if !ok {
+		return Pending{}
+	}
+	p.State, p.Result, p.Settled = state, result, s.now()
+	return *p
+}
+
+// running returns the record id if it is being executed right now.
+func (s *approvals) running(id string) (Pending, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	p, ok := s.byID[id]
+	if !ok || p.State != PendingRunning {
+		return Pending{}, false
+	}
+	return *p, true
+}
+
+type approvedKey struct{}
+
+// approvedContext marks ctx as the execution of the approved action id.
+func approvedContext(ctx context.Context, id string) context.Context {
+	return context.WithValue(ctx, approvedKey{}, id)
+}
+
+// SetExecutor sets how approved actions are executed; the server wires it
+// to its own tools once they are built.
+func (g *Guard) SetExecutor(e Executor) { g.executor = e }
+
+// PendingAction returns the action id, as the approval page shows it.
+func (g *Guard) PendingAction(id string) (Pending, bool) { return g.approvals.get(id) }
+
+// PendingActions returns every action waiting or recently decided, newest
+// first.
+func (g *Guard) PendingActions() []Pending { return g.approvals.list() }
+
+// Approve executes the waiting action id once, whichever channel approves it
+// first; by names the approver where known. A second approval, an expired
+// action or an unknown id executes nothing.
+func (g *Guard) Approve(ctx context.Context, id, channel, by string) (Pending, error) {
+	if g.executor == nil {
+		return Pending{}, ErrNoApprovalPage
+	}
+	p, err := g.approvals.claim(id, channel, by)
+	if err != nil {
+		return p, err
+	}
+	res := g.executor(approvedContext(ctx, id), p.Tool, p.Input)
+	state := PendingExecuted
+	if res == nil || res.IsError {
+		state = PendingFailed
+	}
+	return g.approvals.settle(id, state, pendingResultText(res)), nil
+}
+
+// Reject discards the waiting action id: nothing is sent.
+func (g *Guard) Reject(id, channel, by string) (Pending, error) {
+	p, err := g.approvals.claim(id, channel, by)
+	if err != nil {
+		return p, err
+	}
+	g.log(AuditRecord{Tool: p.Tool, Args: json.RawMessage(p.Args), Mode: channel, Outcome: OutcomeDeclined, Reason: "rejected on the " + channel + " by " + orSomeone(by), Customer: p.CustomerFacing})
+	return g.approvals.settle(id, PendingRejected, "Rejected by "+orSomeone(by)+". Nothing was sent or changed."), nil
+}
+
+func orSomeone(by string) string {
+	if by == "" {
+		return "the user"
+	}
+	return by
+}
+
+// pendingResultText is a tool result's text.
+func pendingResultText(res *mcp.CallToolResult) string {
+	if res == nil {
+		return "The action returned nothing."
+	}
+	var b strings.Builder
+	for _, c := range res.Content {
+		if t, ok := c.(mcp.TextContent); ok {
+			if b.Len() > 0 {
+				b.WriteByte('\n')
+			}
+			b.WriteString(t.Text)
+		}
+	}
+	return b.String()
+}
+
+// runApproved executes an action the approval page approved, if it is still
+// exactly what the human saw.
+func (g *Guard) runApproved(ctx context.Context, id string, canon []byte, a *Action, rec AuditRecord) *mcp.CallToolResult {
+	p, ok := g.approvals.running(id)
+	rec.Mode = "page"
+	if ok {
+		rec.Mode = p.Channel
+	}
+	switch {
+	case !ok:
+		return g.refuse(rec, "the approval is not for an action being executed now; nothing was sent")
+	case p.Tool != a.Tool || string(p.Args) != string(canon):
+		return g.refuse(rec, "the approval was for another action; nothing was sent")
+	case p.Preview != a.Preview:
+		return g.refuse(rec, "what would happen changed since it was approved (now: "+a.Preview+"); nothing was sent. Ask the model to prepare it again.")
+	}
+	rec.Approver = p.By
+	return g.execute(ctx, a, rec)
+}
+
+// runPage asks for approval on the approval page: the model gets the
+// preview and the link to show the user, never a way to approve.
+func (g *Guard) runPage(ctx context.Context, canon []byte, a *Action, rec AuditRecord) *mcp.CallToolResult {
+	if g.approvalURL == nil {
+		return g.refuse(rec, "this server has no approval page, so nothing can be approved; nothing was sent")
+	}
+	p, created := g.approvals.ask(a, canon)
+	if !created && p.State != PendingWaiting {
+		return g.statusResult(p)
+	}
+	if created {
+		if r := g.precheck(a); r != "" {
+			g.approvals.settle(p.ID, PendingFailed, "Refused before approval: "+r)
+			return g.refuse(rec, r)
+		}
+	}
+	link, err := g.approvalURL(p.ID)
+	if err != nil {
+		g.approvals.settle(p.ID, PendingFailed, "The approval page could not be opened.")
+		return g.refuse(rec, "the approval page could not be started ("+err.Error()+"); nothing was sent")
+	}
+	if created {
+		rec.Outcome, rec.Reason = OutcomeAsked, "waiting on the approval page"
+		g.log(rec)
+	}
+	return g.waitingResult(a, p, link)
+}
+
+// waitingResult tells the model the action waits for the user, with the
+// link to show them.
+func (g *Guard) waitingResult(a *Action, p Pending, link string) *mcp.CallToolResult {
+	head := fmt.Sprintf("NOT SENT YET: waiting for the user's approval (until %s). Show the user this link and ask them to open it and approve or reject:\n%s\n"+
+		"You cannot approve it for them, and nothing you call will. To learn the outcome, call %s again with identical arguments.",
+		p.Expires.UTC().Format("15:04 UTC"), link, a.Tool)
+	res := g.previewResult(a, head, "")
+	if sc, ok := res.StructuredContent.(map[string]any); ok {
+		sc["approval_url"] = link
+		sc["state"] = string(p.State)
+	}
+	return res
+}
+
+// statusResult tells the model what became of an action it asked for.
+func (g *Guard) statusResult(p Pending) *mcp.CallToolResult {
+	var head string
+	switch p.State {
+	case PendingExecuted:
+		head = "Approved by " + orSomeone(p.By) + " and executed at " + p.Settled.UTC().Format("15:04 UTC") + ". Do not call it again unless the user asks for another one."
+	case PendingRunning:
+		head = "Approved; it is being executed right now. Call again in a moment for the outcome."
+	case PendingRejected:
+		head = "Rejected by " + orSomeone(p.By) + ". Nothing was sent or changed; do not retry unless the user asks."
+	case PendingFailed:
+		head = "Approved, but it failed. Nothing more will happen unless the user asks again."
+	}
+	text := head
+	if p.Result != "" && p.State != PendingRejected {
+		text += "\n\n" + p.Result
+	}
+	res := &mcp.CallToolResult{Content: []mcp.Content{mcp.NewTextContent(text)},
+		StructuredContent: map[string]any{"state": string(p.State), "executed": p.State == PendingExecuted}}
+	res.IsError = p.State == PendingFailed
+	return res
+}
