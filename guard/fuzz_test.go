@@ -47,7 +47,7 @@ func FuzzTokenCheck(f *testing.F) {
 		nonce, err := tk.check(token, tool, args)
 		switch {
 		case err == nil:
-		case errors.Is(err, ErrTokenMalformed), errors.Is(err, ErrTokenForged), errors.Is(err, ErrTokenExpired):
+		case errors.Is(err, ErrTokenMalformed), errors.Is(err, ErrTokenForged), errors.Is(err, ErrTokenExpired), errors.Is(err, ErrTokenLifetime):
 			return
 		default:
 			t.Fatalf("check(%q): unexpected error %v", token, err)
@@ -64,6 +64,9 @@ func FuzzTokenCheck(f *testing.F) {
 		}
 		if c.Now().Unix() > int64(exp) {
 			t.Fatalf("accepted an expired token: %q", token)
+		}
+		if int64(exp) > c.Now().Add(DefaultTokenTTL+tokenClockSkew).Unix() {
+			t.Fatalf("accepted a token that outlives the TTL: %q", token)
 		}
 		// Another key refuses it.
 		other, _ := newTokens([]byte("other"), DefaultTokenTTL, c.Now)

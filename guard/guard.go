@@ -334,6 +334,19 @@ func (g *Guard) execute(ctx context.Context, a *Action, rec AuditRecord) *mcp.Ca
 			return g.refuse(rec, budgetReason(g.budget.max, free, now))
 		}
 	}
+	// Fail closed: no upstream call without its intent record.
+	intent := rec
+	intent.Outcome, intent.Time = OutcomeIntent, g.now().UTC()
+	if err := g.audit.write(intent); err != nil {
+		if key != "" {
+			g.dedupe.settle(key, now, false, false)
+		}
+		if a.CustomerFacing {
+			g.budget.give(now)
+		}
+		g.logger.Error("audit log write failed; mutation refused", "tool", rec.Tool, "err", err)
+		return mcp.NewToolResultError("Refused: the audit log (--audit-log) cannot be written (" + err.Error() + "); nothing was sent or changed. Tell the user: the server's audit log needs fixing (disk full or not writable) before any change can be made.")
+	}
 	out, err := a.Execute(ctx)
 	if err != nil {
 		uncertain := MaybeDelivered(err)

@@ -24,8 +24,10 @@ type dedupeEntry struct {
 	prev *dedupeEntry
 }
 
+// hashKey is the stored name of a duplicate key: its normalised text, hashed
+// (customer text never sits in the guard's state).
 func hashKey(k string) string {
-	s := sha256.Sum256([]byte(k))
+	s := sha256.Sum256([]byte(normalizeDuplicateKey(k)))
 	return hex.EncodeToString(s[:12])
 }
 

@@ -165,8 +165,9 @@ func TestDedupePrunesOldEntries(t *testing.T) {
 }
 
 func TestHashKey(t *testing.T) {
-	a, b := hashKey("send_message\x00x\x00hi"), hashKey("send_message\x00x\x00hi ")
-	assert.NotEqual(t, a, b)
+	a, b := hashKey("send_message\x00x\x00hi"), hashKey("send_message\x00x\x00Hi ")
+	assert.Equal(t, a, b, "normalised before hashing")
+	assert.NotEqual(t, a, hashKey("send_message\x00x\x00hi!"))
 	assert.Len(t, a, 24)
 	assert.Equal(t, a, hashKey("send_message\x00x\x00hi"))
 }

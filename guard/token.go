@@ -17,7 +17,12 @@ var (
 	ErrTokenForged    = errors.New("confirm_token does not match this tool and these exact arguments (arguments changed since the preview, or the token was made for another call or by another key)")
 	ErrTokenExpired   = errors.New("confirm_token has expired")
 	ErrTokenUsed      = errors.New("confirm_token was already used; each confirmation executes once")
+	ErrTokenLifetime  = errors.New("confirm_token claims an expiry beyond this server's token lifetime (it was not issued by this server's preview)")
 )
+
+// tokenClockSkew is how far another replica's clock may run ahead of ours
+// when it issues a token.
+const tokenClockSkew = 30 * time.Second
 
 const (
 	tokenNonceLen = 8
@@ -81,8 +86,14 @@ func (t *tokens) check(token, tool string, args []byte) ([tokenNonceLen]byte, er
 	if !hmac.Equal(raw[8+tokenNonceLen:], t.mac(tool, args, exp, nonce[:])) {
 		return nonce, ErrTokenForged
 	}
-	if t.now().Unix() > int64(exp) {
+	now := t.now()
+	if now.Unix() > int64(exp) {
 		return nonce, ErrTokenExpired
+	}
+	// A holder of the shared key could mint any expiry: accept none beyond
+	// what this server would have issued.
+	if int64(exp) > now.Add(t.ttl+tokenClockSkew).Unix() {
+		return nonce, ErrTokenLifetime
 	}
 	return nonce, nil
 }

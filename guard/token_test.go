@@ -201,3 +201,22 @@ func TestTokenConcurrentConsume(t *testing.T) {
 	wg.Wait()
 	assert.Equal(t, 1, ok)
 }
+
+// TestTokenExpiryBeyondTTLRejected: a token minted with the shared key but a
+// far expiry (a 10-year token) is refused; a little clock skew is not.
+func TestTokenExpiryBeyondTTLRejected(t *testing.T) {
+	c := newTestClock()
+	tk := newTestTokens(t, testKey, c)
+	far := fuzzToken(tk, "send_message", testArgs, testStart.AddDate(10, 0, 0), 1)
+	_, err := tk.check(far, "send_message", testArgs)
+	assert.ErrorIs(t, err, ErrTokenLifetime)
+	assert.ErrorIs(t, tk.consume(far, "send_message", testArgs), ErrTokenLifetime)
+
+	beyond := fuzzToken(tk, "send_message", testArgs, testStart.Add(DefaultTokenTTL+tokenClockSkew+time.Second), 2)
+	_, err = tk.check(beyond, "send_message", testArgs)
+	assert.ErrorIs(t, err, ErrTokenLifetime)
+
+	skewed := fuzzToken(tk, "send_message", testArgs, testStart.Add(DefaultTokenTTL+tokenClockSkew), 3)
+	_, err = tk.check(skewed, "send_message", testArgs)
+	assert.NoError(t, err, "another replica's clock a little ahead is fine")
+}
