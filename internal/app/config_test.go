@@ -32,6 +32,7 @@ func flagCases() map[string]flagCase {
 		"confirm":            {"preview", "elicit", "auto", func(c *Config) string { return string(c.Confirm) }},
 		"max-sends-per-hour": {"5", "-1", strconv.Itoa(guard.DefaultMaxSendsPerHour), func(c *Config) string { return strconv.Itoa(c.MaxSendsPerHour) }},
 		"audit-log":          {"/tmp/flag-audit.jsonl", "/tmp/env-audit.jsonl", "", func(c *Config) string { return c.AuditLog }},
+		"state":              {"file:/tmp/flag-state.db", "redis://127.0.0.1:6379/0", "", func(c *Config) string { return c.State }},
 		"read-only":          {"false", "true", "false", func(c *Config) string { return strconv.FormatBool(c.ReadOnly) }},
 		"toolsets":           {"people", "tags,orders", list(DefaultToolsets), func(c *Config) string { return list(c.Toolsets) }},
 		"tools":              {"list_tags", "get_person,get_order", "", func(c *Config) string { return list(c.Tools) }},

@@ -145,11 +145,15 @@ type env struct {
 	guard  *guard.Guard
 	tools  []tools.Tool
 	audit  *os.File
+	store  guard.Store
 	sb     func() *sandbox.Server // the in-process sandbox, seeded on first use
 	srv    *server.MCPServer
 }
 
 func (e *env) close() {
+	if e.store != nil {
+		_ = e.store.Close()
+	}
 	if e.audit != nil {
 		_ = e.audit.Close()
 	}
@@ -173,18 +177,27 @@ func newEnv(cfg *Config, log *slog.Logger) (*env, error) {
 		})}}
 		opts.RequestsPerMinute = -1
 	}
+	store, err := newStore(cfg, log)
+	if err != nil {
+		return nil, err
+	}
+	e.store = store
+	opts.RateLimiter = sharedRateLimiter(cfg, store, log)
 	client, err := leeloo.NewClient(opts)
 	if err != nil {
+		e.close()
 		return nil, err
 	}
 	e.client = client
 	gcfg := guard.Config{
 		Mode: cfg.Confirm, Key: []byte(cfg.ConfirmKey), MaxSendsPerHour: cfg.MaxSendsPerHour,
 		ReadOnly: cfg.ReadOnly, ErrorResult: tools.ErrorResult, Logger: log,
+		Store: store, Tenant: stateTenant(cfg),
 	}
 	if cfg.AuditLog != "" {
 		f, err := os.OpenFile(cfg.AuditLog, os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o600)
 		if err != nil {
+			e.close()
 			return nil, fmt.Errorf("--audit-log: %w", err)
 		}
 		e.audit, gcfg.Audit = f, f
