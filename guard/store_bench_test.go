@@ -88,3 +88,22 @@ func BenchmarkStoreMutation(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkSharedRateLimiterRedis is what the shared Leeloo rate limit adds
+// to each Leeloo request: one Pace round trip (the rate is set high enough
+// never to wait).
+func BenchmarkSharedRateLimiterRedis(b *testing.B) {
+	s, err := NewRedisStore(redistest.Start(b).URL, time.Second)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	l := NewSharedRateLimiter(s, "", "token", 1<<30, 1<<20, nil)
+	ctx := context.Background()
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		if err := l.Wait(ctx); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

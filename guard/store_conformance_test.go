@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -594,4 +595,19 @@ func TestRedisDownOrSlowFailsClosed(t *testing.T) {
 	_, err = NewRedisStore("redis://user:s3cret@[bad", 0)
 	require.Error(t, err)
 	assert.NotContains(t, err.Error(), "s3cret", "the URL's password is never repeated")
+}
+
+// TestFileStoreEmptyFileReadsEmpty: a state file created but never
+// initialised (a crash at creation) reads as empty, and the next write
+// initialises it.
+func TestFileStoreEmptyFileReadsEmpty(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "guard.db")
+	require.NoError(t, os.WriteFile(path, nil, 0o600))
+	s := NewFileStore(path, FileOptions{})
+	_, ok, err := s.Get(context.Background(), "k")
+	require.NoError(t, err)
+	assert.False(t, ok)
+	ok, err = s.Claim(context.Background(), "k", []byte("v"), time.Now().Add(time.Minute))
+	require.NoError(t, err)
+	assert.True(t, ok)
 }

@@ -197,7 +197,8 @@ func (k *fileKV) view(ctx context.Context, fn func(kv *bolt.Bucket, now time.Tim
 	}
 	k.mu.Lock()
 	defer k.mu.Unlock()
-	if _, err := os.Stat(k.path); errors.Is(err, fs.ErrNotExist) {
+	// Missing, or created but never initialised (a crash at creation): empty.
+	if fi, err := os.Stat(k.path); errors.Is(err, fs.ErrNotExist) || (err == nil && fi.Size() == 0) {
 		return nil
 	}
 	db, err := k.open(true)
