@@ -193,6 +193,9 @@ func newEnv(cfg *Config, log *slog.Logger) (*env, error) {
 		Mode: cfg.Confirm, Key: []byte(cfg.ConfirmKey), MaxSendsPerHour: cfg.MaxSendsPerHour,
 		ReadOnly: cfg.ReadOnly, ErrorResult: tools.ErrorResult, Logger: log,
 		Store: store, Tenant: stateTenant(cfg),
+		// A write is sent once, bounded by --timeout: an in-flight claim older
+		// than that (and a margin) belongs to a process that died mid-send.
+		SendLease: max(guard.DefaultSendLease, cfg.Timeout+time.Minute),
 	}
 	if cfg.AuditLog != "" {
 		f, err := os.OpenFile(cfg.AuditLog, os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o600)

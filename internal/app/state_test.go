@@ -1,10 +1,18 @@
 package app
 
 import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/leeloo-mcp/leeloo-mcp/internal/redistest"
+	"github.com/leeloo-mcp/leeloo-mcp/leeloo/sandbox"
 )
 
 // TestConfigState: --state / LEELOO_STATE chooses the guard's store.
@@ -43,4 +51,48 @@ func TestConfigState(t *testing.T) {
 	r := runApp(t, map[string]string{"LEELOO_API_TOKEN": "x"}, "--state", "redis://:hunter2@[::1", "tools")
 	assert.NotEqual(t, 0, r.code)
 	assert.NotContains(t, r.stdout+r.stderr, "hunter2", "a Redis password is never printed")
+}
+
+// TestHTTPReplicasShareState: two HTTP replicas with one confirm key and
+// one Redis agree: a token previewed on one executes once on the other and
+// is refused when replayed on the first; the duplicate guard sees the other
+// replica's send.
+func TestHTTPReplicasShareState(t *testing.T) {
+	redis := redistest.Start(t)
+	sb := sandbox.New(sandbox.Options{})
+	var sends atomic.Int32
+	leeloo := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, "/messages/send-message") {
+			sends.Add(1)
+		}
+		sb.ServeHTTP(w, r)
+	}))
+	defer leeloo.Close()
+	env := map[string]string{
+		"LEELOO_API_TOKEN": sandbox.DefaultToken, "LEELOO_BASE_URL": leeloo.URL + "/api/v2",
+		"LEELOO_CONFIRM_KEY": "replica-key-0123456789", "LEELOO_STATE": redis.URL,
+		"LEELOO_CONFIRM": "preview",
+	}
+	a, b := startHTTP(t, env, "--transport", "http"), startHTTP(t, env, "--transport", "http")
+	ctx := context.Background()
+	ca, cb := streamableClient(t, ctx, a.base, nil), streamableClient(t, ctx, b.base, nil)
+	initialize(t, ctx, ca, "")
+	initialize(t, ctx, cb, "")
+	send := `{"account_id":"` + sandbox.DemoAccountID + `","text":"Доставка завтра"}`
+
+	prev := callTool(t, ctx, ca, "send_message", send)
+	require.False(t, prev.IsError, text(prev))
+	tok, _ := prev.StructuredContent.(map[string]any)["confirm_token"].(string)
+	require.NotEmpty(t, tok)
+	withTok := strings.TrimSuffix(send, "}") + `,"confirm_token":"` + tok + `"}`
+	res := callTool(t, ctx, cb, "send_message", withTok)
+	require.False(t, res.IsError, text(res))
+	res = callTool(t, ctx, ca, "send_message", withTok)
+	assert.True(t, res.IsError)
+	assert.Contains(t, text(res), "already used")
+
+	// The identical text previewed on the other replica is refused at once.
+	res = callTool(t, ctx, cb, "send_message", `{"account_id":"`+sandbox.DemoAccountID+`","text":"доставка завтра "}`)
+	assert.Contains(t, text(res), "an identical send_message was sent")
+	assert.Equal(t, int32(1), sends.Load())
 }
