@@ -16,6 +16,7 @@ import (
 	"github.com/mark3labs/mcp-go/mcp"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	bolt "go.etcd.io/bbolt"
 
 	"github.com/leeloo-mcp/leeloo-mcp/internal/redistest"
 	"github.com/leeloo-mcp/leeloo-mcp/leeloo"
@@ -610,4 +611,61 @@ func TestFileStoreEmptyFileReadsEmpty(t *testing.T) {
 	ok, err = s.Claim(context.Background(), "k", []byte("v"), time.Now().Add(time.Minute))
 	require.NoError(t, err)
 	assert.True(t, ok)
+}
+
+// TestFileStoreSweepsExpired: write transactions delete expired entries
+// from the file, not only hide them.
+func TestFileStoreSweepsExpired(t *testing.T) {
+	c := newTestClock()
+	path := filepath.Join(t.TempDir(), "guard.db")
+	s := NewFileStore(path, FileOptions{Now: c.Now})
+	ctx := context.Background()
+	for i := 0; i < 5; i++ {
+		_, err := s.Claim(ctx, fmt.Sprint("short/", i), []byte("x"), c.Now().Add(time.Minute))
+		require.NoError(t, err)
+	}
+	_, err := s.Claim(ctx, "long", []byte("x"), c.Now().Add(time.Hour))
+	require.NoError(t, err)
+	c.Advance(2 * time.Minute)
+	_, err = s.Claim(ctx, "trigger", []byte("x"), c.Now().Add(time.Hour))
+	require.NoError(t, err)
+	db, err := bolt.Open(path, 0o600, &bolt.Options{ReadOnly: true, Timeout: time.Second})
+	require.NoError(t, err)
+	defer db.Close()
+	var keys []string
+	require.NoError(t, db.View(func(tx *bolt.Tx) error {
+		return tx.Bucket(bucketKV).ForEach(func(k, _ []byte) error { keys = append(keys, string(k)); return nil })
+	}))
+	assert.Equal(t, []string{"long", "trigger"}, keys)
+}
+
+// TestRedisKeysPrefixedAndExpiring: every key the guard writes to Redis
+// starts with leeloo-mcp: and expires by itself.
+func TestRedisKeysPrefixedAndExpiring(t *testing.T) {
+	srv := redistest.Start(t)
+	s, err := NewRedisStore(srv.URL, time.Second)
+	require.NoError(t, err)
+	defer s.Close()
+	h := newHarness(t, Config{Mode: ModePreview, Store: s})
+	h.g.now = time.Now
+	h.g.tokens.now = time.Now
+	h.g.pending.now = time.Now
+	ctx := context.Background()
+	tok := previewToken(t, h.g.Run(ctx, mcp.CallToolRequest{}, Controls{}, h.send("hi", false)))
+	require.False(t, h.g.Run(ctx, mcp.CallToolRequest{}, Controls{ConfirmToken: tok}, h.send("hi", false)).IsError)
+	require.NoError(t, h.g.Pending().Put(ctx, "p", []byte("x"), time.Minute))
+	rl := NewSharedRateLimiter(s, "", "token", 60, 1, nil)
+	require.NoError(t, rl.Wait(ctx))
+	rl.Block(time.Now().Add(time.Second))
+
+	rs := s.(*redisStore).c
+	keys, err := rs.Keys(ctx, "*").Result()
+	require.NoError(t, err)
+	assert.Len(t, keys, 5, "nonce, duplicate entry, budget, pending record, rate: %v", keys)
+	for _, k := range keys {
+		assert.True(t, strings.HasPrefix(k, "leeloo-mcp:t"), k)
+		ttl, err := rs.PTTL(ctx, k).Result()
+		require.NoError(t, err)
+		assert.Greater(t, ttl, time.Duration(0), "%s expires by itself", k)
+	}
 }
