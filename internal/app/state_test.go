@@ -96,3 +96,31 @@ func TestHTTPReplicasShareState(t *testing.T) {
 	assert.Contains(t, text(res), "an identical send_message was sent")
 	assert.Equal(t, int32(1), sends.Load())
 }
+
+// TestRedisDownReadsWorkMutationsRefused: with the Redis state down, reads
+// (and the shared rate limit, which falls back to this process) keep
+// working; a send is refused with the reason and never reaches Leeloo.
+func TestRedisDownReadsWorkMutationsRefused(t *testing.T) {
+	redis := redistest.Start(t)
+	redis.Kill()
+	sb := sandbox.New(sandbox.Options{})
+	var sends atomic.Int32
+	leeloo := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodPost {
+			sends.Add(1)
+		}
+		sb.ServeHTTP(w, r)
+	}))
+	defer leeloo.Close()
+	env := map[string]string{
+		"LEELOO_API_TOKEN": sandbox.DefaultToken, "LEELOO_BASE_URL": leeloo.URL + "/api/v2",
+		"LEELOO_STATE": redis.URL, "LEELOO_CONFIRM": "off",
+	}
+	r := runApp(t, env, "call", "list_tags", `{}`)
+	require.Equal(t, 0, r.code, r.stderr)
+	assert.Contains(t, r.stdout, "VIP")
+	r = runApp(t, env, "call", "send_message", `{"account_id":"`+sandbox.DemoAccountID+`","text":"Привіт"}`)
+	assert.Equal(t, 1, r.code)
+	assert.Contains(t, r.stdout, "Refused: the guard's shared state (--state) is unavailable (duplicate guard: redis:")
+	assert.Zero(t, sends.Load())
+}
