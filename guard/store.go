@@ -13,7 +13,8 @@ import (
 // replicas: spent confirm-token nonces, duplicate-guard entries, the send
 // budget's sliding window, pending approvals and the shared Leeloo request
 // rate. Every method is atomic on its own; every value carries its expiry
-// and is gone once it passes (a value is live through its expiry instant).
+// and is gone once it passes (a value is live through its expiry instant; a
+// zero expiry means none).
 //
 // Implementations: NewMemoryStore (one process, tests), NewFileStore (a
 // bbolt file several processes on one machine share) and NewRedisStore

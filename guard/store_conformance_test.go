@@ -669,3 +669,20 @@ func TestRedisKeysPrefixedAndExpiring(t *testing.T) {
 		assert.Greater(t, ttl, time.Duration(0), "%s expires by itself", k)
 	}
 }
+
+// TestStoreZeroExpiryMeansNone: a value written with a zero expiry stays.
+func TestStoreZeroExpiryMeansNone(t *testing.T) {
+	forEachStore(t, func(t *testing.T, e storeEnv) {
+		ctx := context.Background()
+		s := e.open()
+		ok, err := s.Swap(ctx, e.ns+"forever", nil, []byte("v"), time.Time{})
+		require.NoError(t, err)
+		require.True(t, ok)
+		e.clock.Advance(2 * u)
+		v, ok, err := s.Get(ctx, e.ns+"forever")
+		require.NoError(t, err)
+		assert.True(t, ok)
+		assert.Equal(t, "v", string(v))
+		require.NoError(t, s.Delete(ctx, e.ns+"forever"))
+	})
+}

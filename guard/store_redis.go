@@ -55,7 +55,13 @@ func redisErr(err error) error {
 	return fmt.Errorf("redis: %w", err)
 }
 
-func ms(t time.Time) int64 { return t.UnixMilli() }
+// ms is t in unix milliseconds; 0 for the zero time (no expiry).
+func ms(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return t.UnixMilli()
+}
 
 func (s *redisStore) Claim(ctx context.Context, key string, val []byte, exp time.Time) (bool, error) {
 	ctx, cancel := s.ctx(ctx)
@@ -90,7 +96,9 @@ if ARGV[1] == '1' then
 elseif cur then
   return 0
 end
-if ARGV[3] == '1' then
+if ARGV[3] == '1' and ARGV[5] == '0' then
+  redis.call('SET', KEYS[1], ARGV[4])
+elseif ARGV[3] == '1' then
   redis.call('SET', KEYS[1], ARGV[4], 'PXAT', ARGV[5])
 else
   redis.call('DEL', KEYS[1])
