@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/mark3labs/mcp-go/mcp"
@@ -77,137 +76,194 @@ var (
 // on by a process other than the one that asked.
 type Executor func(ctx context.Context, tool string, args json.RawMessage) *mcp.CallToolResult
 
-// approvals holds the actions waiting for a human. One process; the state
-// store makes it shared.
+// approvals holds the actions waiting for a human, in the guard's store:
+// an action asked for in one process can be approved on a page served by
+// another, and executes once whichever approves first.
 type approvals struct {
+	ps  *PendingStore
 	ttl time.Duration
 	now func() time.Time
-
-	mu    sync.Mutex
-	byID  map[string]*Pending
-	byKey map[string]string // key -> id of the newest record
 }
 
-func newApprovals(ttl time.Duration, now func() time.Time) *approvals {
+func newApprovals(ps *PendingStore, ttl time.Duration, now func() time.Time) *approvals {
 	if ttl <= 0 {
 		ttl = DefaultApprovalTTL
 	}
-	return &approvals{ttl: ttl, now: now, byID: map[string]*Pending{}, byKey: map[string]string{}}
+	return &approvals{ps: ps, ttl: ttl, now: now}
 }
 
 func actionKey(tool string, canon []byte) string { return hashKey(tool + "\x00" + string(canon)) }
 
-// sweepLocked expires waiting actions past their time and forgets settled
-// ones past approvalKeep.
-func (s *approvals) sweepLocked(now time.Time) {
-	for id, p := range s.byID {
-		if p.State == PendingWaiting && now.After(p.Expires) {
-			p.State, p.Settled, p.Result = PendingExpired, p.Expires, "Expired before anyone approved it. Nothing was sent or changed."
-		}
-		if p.State != PendingWaiting && p.State != PendingRunning && now.Sub(p.Settled) > approvalKeep {
-			delete(s.byID, id)
-			if s.byKey[p.key] == id {
-				delete(s.byKey, p.key)
-			}
-		}
-	}
+// Records are stored under their id; "key:" entries map an action (tool and
+// canonical arguments) to the id of its newest record.
+const actionIndex = "key:"
+
+// record is a Pending as stored, with the bytes it was read as (for
+// compare-and-swap).
+type record struct {
+	Pending
+	Key string `json:"key"`
+	raw []byte
 }
 
-// ask returns the record for tool and canon: the newest one when it is still
-// waiting or was decided recently (so a repeated call learns its fate), else
-// a new waiting one.
-func (s *approvals) ask(a *Action, canon []byte) (Pending, bool) {
+func (s *approvals) read(ctx context.Context, id string) (*record, error) {
+	raw, ok, err := s.ps.Get(ctx, id)
+	if err != nil || !ok {
+		return nil, err
+	}
+	var r record
+	if json.Unmarshal(raw, &r) != nil {
+		return nil, nil
+	}
+	r.raw = raw
+	// A waiting action past its time is expired, whoever looks.
+	if r.State == PendingWaiting && s.now().After(r.Expires) {
+		r.State, r.Settled, r.Result = PendingExpired, r.Expires, "Expired before anyone approved it. Nothing was sent or changed."
+	}
+	return &r, nil
+}
+
+// keep is how long a record stays in the store: its wait plus the time its
+// outcome is reported.
+func (s *approvals) keep(r *record) time.Duration {
+	return r.Expires.Sub(s.now()) + approvalKeep
+}
+
+// find returns the newest record of the action when it is still waiting or
+// was decided recently (so a repeated call learns its fate), and the index
+// entry it was found under.
+func (s *approvals) find(ctx context.Context, a *Action, canon []byte) (*Pending, []byte, error) {
+	idRaw, ok, err := s.ps.Get(ctx, actionIndex+actionKey(a.Tool, canon))
+	if err != nil || !ok {
+		return nil, nil, err
+	}
+	r, err := s.read(ctx, string(idRaw))
+	if err != nil || r == nil || r.State == PendingExpired {
+		return nil, idRaw, err
+	}
+	return &r.Pending, idRaw, nil
+}
+
+// ask returns the action's record (find), or a new waiting one.
+func (s *approvals) ask(ctx context.Context, a *Action, canon []byte) (Pending, bool, error) {
+	found, idRaw, err := s.find(ctx, a, canon)
+	if err != nil || found != nil {
+		if found == nil {
+			return Pending{}, false, err
+		}
+		return *found, false, err
+	}
+	return s.create(ctx, a, canon, idRaw)
+}
+
+// create stores a new waiting record for the action; idRaw is the index
+// entry it replaces.
+func (s *approvals) create(ctx context.Context, a *Action, canon, idRaw []byte) (Pending, bool, error) {
 	now := s.now()
 	key := actionKey(a.Tool, canon)
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.sweepLocked(now)
-	if id, ok := s.byKey[key]; ok {
-		if p := s.byID[id]; p != nil && p.State != PendingExpired {
-			return *p, false
-		}
-	}
 	input := json.RawMessage(slices.Clone(canon))
 	if a.Input != nil {
 		if b, err := json.Marshal(a.Input); err == nil {
 			input = b
 		}
 	}
-	p := &Pending{
+	r := &record{Key: key, Pending: Pending{
 		ID: rand.Text(), Tool: a.Tool, Args: json.RawMessage(slices.Clone(canon)), Input: input,
 		Preview: a.Preview, Warnings: slices.Clone(a.Warnings), CustomerFacing: a.CustomerFacing,
-		Created: now, Expires: now.Add(s.ttl), State: PendingWaiting, key: key,
+		Created: now, Expires: now.Add(s.ttl), State: PendingWaiting,
+	}}
+	raw, _ := json.Marshal(r)
+	if err := s.ps.Put(ctx, r.ID, raw, s.keep(r)); err != nil {
+		return Pending{}, false, err
 	}
-	s.byID[p.ID] = p
-	s.byKey[key] = p.ID
-	return *p, true
+	// The index points at the newest record; a lost race only means two
+	// records for one action, each decided on its own.
+	if _, err := s.ps.Update(ctx, actionIndex+key, idRaw, []byte(r.ID), s.keep(r)); err != nil {
+		return Pending{}, false, err
+	}
+	return r.Pending, true, nil
 }
 
-// get returns a copy of the record id.
-func (s *approvals) get(id string) (Pending, bool) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.sweepLocked(s.now())
-	p, ok := s.byID[id]
-	if !ok {
-		return Pending{}, false
+// get returns the record id.
+func (s *approvals) get(ctx context.Context, id string) (Pending, bool, error) {
+	if strings.HasPrefix(id, actionIndex) {
+		return Pending{}, false, nil
 	}
-	return *p, true
+	r, err := s.read(ctx, id)
+	if err != nil || r == nil {
+		return Pending{}, false, err
+	}
+	return r.Pending, true, nil
 }
 
 // list returns every record, newest first.
-func (s *approvals) list() []Pending {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.sweepLocked(s.now())
-	out := make([]Pending, 0, len(s.byID))
-	for _, p := range s.byID {
-		out = append(out, *p)
+func (s *approvals) list(ctx context.Context) ([]Pending, error) {
+	es, err := s.ps.List(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Pending, 0, len(es))
+	for _, e := range es {
+		if strings.HasPrefix(e.ID, actionIndex) {
+			continue
+		}
+		if r, err := s.read(ctx, e.ID); err == nil && r != nil {
+			out = append(out, r.Pending)
+		}
 	}
 	slices.SortFunc(out, func(a, b Pending) int { return b.Created.Compare(a.Created) })
-	return out
+	return out, nil
+}
+
+// transition moves record id from a state in from to the state change
+// gives it, atomically: of concurrent transitions exactly one wins; the
+// others get the record as it then is and ErrActionSettled.
+func (s *approvals) transition(ctx context.Context, id string, from PendingState, change func(*Pending)) (Pending, error) {
+	for range 8 {
+		r, err := s.read(ctx, id)
+		switch {
+		case err != nil:
+			return Pending{}, err
+		case r == nil:
+			return Pending{}, ErrNoSuchAction
+		case r.State == PendingExpired && from == PendingWaiting:
+			return r.Pending, ErrActionExpired
+		case r.State != from:
+			return r.Pending, ErrActionSettled
+		}
+		old := r.raw
+		change(&r.Pending)
+		raw, _ := json.Marshal(r)
+		ok, err := s.ps.Update(ctx, id, old, raw, s.keep(r))
+		if err != nil {
+			return Pending{}, err
+		}
+		if ok {
+			return r.Pending, nil
+		}
+	}
+	return Pending{}, ErrStoreContended
 }
 
 // claim moves a waiting action to running: the first claim wins, whichever
-// channel it comes from.
-func (s *approvals) claim(id, channel, by string) (Pending, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.sweepLocked(s.now())
-	p, ok := s.byID[id]
-	switch {
-	case !ok:
-		return Pending{}, ErrNoSuchAction
-	case p.State == PendingExpired:
-		return *p, ErrActionExpired
-	case p.State != PendingWaiting:
-		return *p, ErrActionSettled
-	}
-	p.State, p.Channel, p.By = PendingRunning, channel, by
-	return *p, nil
+// channel or process it comes from.
+func (s *approvals) claim(ctx context.Context, id, channel, by string) (Pending, error) {
+	return s.transition(ctx, id, PendingWaiting, func(p *Pending) { p.State, p.Channel, p.By = PendingRunning, channel, by })
 }
 
-// settle records the outcome of a claimed or rejected action.
-func (s *approvals) settle(id string, state PendingState, result string) Pending {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	p, ok := s.byID[id]
-	if !ok {
-		return Pending{}
-	}
-	p.State, p.Result, p.Settled = state, result, s.now()
-	return *p
+// settle records the outcome of a running action.
+func (s *approvals) settle(ctx context.Context, id string, state PendingState, result string) Pending {
+	p, _ := s.transition(ctx, id, PendingRunning, func(p *Pending) { p.State, p.Result, p.Settled = state, result, s.now() })
+	return p
 }
 
 // running returns the record id if it is being executed right now.
-func (s *approvals) running(id string) (Pending, bool) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	p, ok := s.byID[id]
-	if !ok || p.State != PendingRunning {
+func (s *approvals) running(ctx context.Context, id string) (Pending, bool) {
+	r, err := s.read(ctx, id)
+	if err != nil || r == nil || r.State != PendingRunning {
 		return Pending{}, false
 	}
-	return *p, true
+	return r.Pending, true
 }
 
 type approvedKey struct{}
@@ -222,11 +278,13 @@ func approvedContext(ctx context.Context, id string) context.Context {
 func (g *Guard) SetExecutor(e Executor) { g.executor = e }
 
 // PendingAction returns the action id, as the approval page shows it.
-func (g *Guard) PendingAction(id string) (Pending, bool) { return g.approvals.get(id) }
+func (g *Guard) PendingAction(ctx context.Context, id string) (Pending, bool, error) {
+	return g.approvals.get(ctx, id)
+}
 
 // PendingActions returns every action waiting or recently decided, newest
 // first.
-func (g *Guard) PendingActions() []Pending { return g.approvals.list() }
+func (g *Guard) PendingActions(ctx context.Context) ([]Pending, error) { return g.approvals.list(ctx) }
 
 // Approve executes the waiting action id once, whichever channel approves it
 // first; by names the approver where known. A second approval, an expired
@@ -235,7 +293,7 @@ func (g *Guard) Approve(ctx context.Context, id, channel, by string) (Pending, e
 	if g.executor == nil {
 		return Pending{}, ErrNoApprovalPage
 	}
-	p, err := g.approvals.claim(id, channel, by)
+	p, err := g.approvals.claim(ctx, id, channel, by)
 	if err != nil {
 		return p, err
 	}
@@ -244,17 +302,17 @@ func (g *Guard) Approve(ctx context.Context, id, channel, by string) (Pending, e
 	if res == nil || res.IsError {
 		state = PendingFailed
 	}
-	return g.approvals.settle(id, state, pendingResultText(res)), nil
+	return g.approvals.settle(ctx, id, state, pendingResultText(res)), nil
 }
 
 // Reject discards the waiting action id: nothing is sent.
-func (g *Guard) Reject(id, channel, by string) (Pending, error) {
-	p, err := g.approvals.claim(id, channel, by)
+func (g *Guard) Reject(ctx context.Context, id, channel, by string) (Pending, error) {
+	p, err := g.approvals.claim(ctx, id, channel, by)
 	if err != nil {
 		return p, err
 	}
 	g.log(AuditRecord{Tool: p.Tool, Args: json.RawMessage(p.Args), Mode: channel, Outcome: OutcomeDeclined, Reason: "rejected on the " + channel + " by " + orSomeone(by), Customer: p.CustomerFacing})
-	return g.approvals.settle(id, PendingRejected, "Rejected by "+orSomeone(by)+". Nothing was sent or changed."), nil
+	return g.approvals.settle(ctx, id, PendingRejected, "Rejected by "+orSomeone(by)+". Nothing was sent or changed."), nil
 }
 
 func orSomeone(by string) string {
@@ -284,7 +342,7 @@ func pendingResultText(res *mcp.CallToolResult) string {
 // runApproved executes an action the approval page approved, if it is still
 // exactly what the human saw.
 func (g *Guard) runApproved(ctx context.Context, id string, canon []byte, a *Action, rec AuditRecord) *mcp.CallToolResult {
-	p, ok := g.approvals.running(id)
+	p, ok := g.approvals.running(ctx, id)
 	rec.Mode = "page"
 	if ok {
 		rec.Mode = p.Channel
@@ -307,19 +365,27 @@ func (g *Guard) runPage(ctx context.Context, canon []byte, a *Action, rec AuditR
 	if g.approvalURL == nil {
 		return g.refuse(rec, "this server has no approval page, so nothing can be approved; nothing was sent")
 	}
-	p, created := g.approvals.ask(a, canon)
-	if !created && p.State != PendingWaiting {
-		return g.statusResult(p)
+	found, idRaw, err := g.approvals.find(ctx, a, canon)
+	if err != nil {
+		return g.refuse(rec, storeReason(err))
 	}
-	if created {
-		if r := g.precheck(a); r != "" {
-			g.approvals.settle(p.ID, PendingFailed, "Refused before approval: "+r)
+	if found != nil && found.State != PendingWaiting {
+		return g.statusResult(*found)
+	}
+	p, created := Pending{}, false
+	if found != nil {
+		p = *found
+	} else {
+		// Nobody is asked to approve what would be refused anyway.
+		if r := g.precheck(ctx, a); r != "" {
 			return g.refuse(rec, r)
+		}
+		if p, created, err = g.approvals.create(ctx, a, canon, idRaw); err != nil {
+			return g.refuse(rec, storeReason(err))
 		}
 	}
 	link, err := g.approvalURL(p.ID)
 	if err != nil {
-		g.approvals.settle(p.ID, PendingFailed, "The approval page could not be opened.")
 		return g.refuse(rec, "the approval page could not be started ("+err.Error()+"); nothing was sent")
 	}
 	if created {

@@ -62,11 +62,12 @@ func TestApprovalPageOnlyAHumanApproves(t *testing.T) {
 	res = h.g.Run(ctx, mcp.CallToolRequest{}, Controls{ConfirmToken: "AAAA"}, h.send("hi", false))
 	assert.Equal(t, id, approvalID(t, res))
 	assert.Zero(t, h.executions())
-	p, ok := h.g.PendingAction(id)
+	p, ok, err := h.g.PendingAction(ctx, id)
+	require.NoError(t, err)
 	require.True(t, ok)
 	assert.Equal(t, PendingWaiting, p.State)
 
-	p, err := h.g.Approve(ctx, id, "page", "")
+	p, err = h.g.Approve(ctx, id, "page", "")
 	require.NoError(t, err)
 	assert.Equal(t, PendingExecuted, p.State)
 	assert.Equal(t, "Sent.\nWarning: w1", p.Result)
@@ -77,8 +78,8 @@ func TestApprovalPageOnlyAHumanApproves(t *testing.T) {
 	res = h.g.Run(ctx, mcp.CallToolRequest{}, Controls{}, h.send("hi", false))
 	assert.Contains(t, resultText(res), "Approved by the user and executed at 10:00 UTC")
 	assert.Equal(t, 1, h.executions())
-	assert.Equal(t, []string{OutcomeAsked, OutcomeExecuted}, h.audit.outcomes(t))
-	assert.Equal(t, "page", h.audit.records(t)[1].Mode)
+	assert.Equal(t, []string{OutcomeAsked, OutcomeIntent, OutcomeExecuted}, h.audit.outcomes(t))
+	assert.Equal(t, "page", h.audit.records(t)[2].Mode)
 }
 
 // TestApprovalExecutesOnceUnderConcurrentApprovals: twenty approvals of one
@@ -114,7 +115,7 @@ func TestApprovalRejectExpireAndUnknown(t *testing.T) {
 	h := pageHarness(t, Config{})
 	ctx := context.Background()
 	id := approvalID(t, h.g.Run(ctx, mcp.CallToolRequest{}, Controls{}, h.send("hi", false)))
-	p, err := h.g.Reject(id, "page", "anna")
+	p, err := h.g.Reject(ctx, id, "page", "anna")
 	require.NoError(t, err)
 	assert.Equal(t, PendingRejected, p.State)
 	_, err = h.g.Approve(ctx, id, "page", "")
@@ -181,9 +182,10 @@ func TestElicitationCancelCarriesTheApprovalLink(t *testing.T) {
 	assert.True(t, res.IsError)
 	assert.Contains(t, resultText(res), "they can approve it here (you cannot approve it for them): http://127.0.0.1:9/approve/")
 	assert.Zero(t, h.executions())
-	ps := h.g.PendingActions()
+	ps, err := h.g.PendingActions(context.Background())
+	require.NoError(t, err)
 	require.Len(t, ps, 1)
-	_, err := h.g.Approve(context.Background(), ps[0].ID, "page", "")
+	_, err = h.g.Approve(context.Background(), ps[0].ID, "page", "")
 	require.NoError(t, err)
 	assert.Equal(t, 1, h.executions())
 }

@@ -25,6 +25,9 @@ type AuditRecord struct {
 
 // Audit outcomes.
 const (
+	// OutcomeIntent is written and synced before the upstream call: a
+	// process killed while Leeloo handles the write leaves it behind.
+	OutcomeIntent    = "intent"
 	OutcomeExecuted  = "executed"
 	OutcomeFailed    = "failed"
 	OutcomeRefused   = "refused"

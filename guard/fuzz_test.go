@@ -1,6 +1,7 @@
 package guard
 
 import (
+	"context"
 	"encoding/base64"
 	"encoding/binary"
 	"errors"
@@ -27,7 +28,7 @@ func fuzzToken(tk *tokens, tool string, args []byte, exp time.Time, nonce byte) 
 //	go test -run=XXX -fuzz=FuzzTokenCheck -fuzztime=20s ./guard/
 func FuzzTokenCheck(f *testing.F) {
 	c := newTestClock()
-	tk, err := newTokens(testKey, DefaultTokenTTL, c.Now)
+	tk, err := newTokens(testKey, DefaultTokenTTL, c.Now, nil, "")
 	if err != nil {
 		f.Fatal(err)
 	}
@@ -47,7 +48,7 @@ func FuzzTokenCheck(f *testing.F) {
 		nonce, err := tk.check(token, tool, args)
 		switch {
 		case err == nil:
-		case errors.Is(err, ErrTokenMalformed), errors.Is(err, ErrTokenForged), errors.Is(err, ErrTokenExpired):
+		case errors.Is(err, ErrTokenMalformed), errors.Is(err, ErrTokenForged), errors.Is(err, ErrTokenExpired), errors.Is(err, ErrTokenLifetime):
 			return
 		default:
 			t.Fatalf("check(%q): unexpected error %v", token, err)
@@ -65,17 +66,20 @@ func FuzzTokenCheck(f *testing.F) {
 		if c.Now().Unix() > int64(exp) {
 			t.Fatalf("accepted an expired token: %q", token)
 		}
+		if int64(exp) > c.Now().Add(DefaultTokenTTL+tokenClockSkew).Unix() {
+			t.Fatalf("accepted a token that outlives the TTL: %q", token)
+		}
 		// Another key refuses it.
-		other, _ := newTokens([]byte("other"), DefaultTokenTTL, c.Now)
+		other, _ := newTokens([]byte("other"), DefaultTokenTTL, c.Now, nil, "")
 		if _, err := other.check(token, tool, args); err == nil {
 			t.Fatalf("another key accepted %q", token)
 		}
 		// A fresh instance with the same key spends it exactly once.
-		once, _ := newTokens(testKey, DefaultTokenTTL, c.Now)
-		if err := once.consume(token, tool, args); err != nil {
+		once, _ := newTokens(testKey, DefaultTokenTTL, c.Now, nil, "")
+		if err := once.consume(context.Background(), token, tool, args); err != nil {
 			t.Fatalf("consume of an accepted token: %v", err)
 		}
-		if err := once.consume(token, tool, args); !errors.Is(err, ErrTokenUsed) {
+		if err := once.consume(context.Background(), token, tool, args); !errors.Is(err, ErrTokenUsed) {
 			t.Fatalf("second consume: %v, want ErrTokenUsed", err)
 		}
 	})

@@ -91,6 +91,15 @@ type Config struct {
 	// ApprovalTTL is how long an action waits for approval;
 	// DefaultApprovalTTL when zero.
 	ApprovalTTL time.Duration
+	// Store holds what must hold across processes and restarts: spent
+	// tokens, duplicate-guard entries, the send budget, pending approvals.
+	// A fresh memory store when nil. Any store error refuses the mutation.
+	Store Store
+	// Tenant selects the state namespace (hashed); "" is the default tenant.
+	Tenant string
+	// SendLease is how long an in-flight send may take before a duplicate is
+	// told it may have been delivered; DefaultSendLease when zero.
+	SendLease time.Duration
 }
 
 // Guard gates mutations. It is safe for concurrent use.
@@ -100,6 +109,7 @@ type Guard struct {
 	tokens   *tokens
 	dedupe   *dedupe
 	budget   *budget
+	pending  *PendingStore
 	audit    *auditLog
 	errorRes func(error) *mcp.CallToolResult
 	logger   *slog.Logger
@@ -124,9 +134,18 @@ func New(cfg Config) (*Guard, error) {
 	if ttl <= 0 {
 		ttl = DefaultTokenTTL
 	}
-	tk, err := newTokens(cfg.Key, ttl, now)
+	store := cfg.Store
+	if store == nil {
+		store = NewMemoryStore(now)
+	}
+	ns := Namespace(cfg.Tenant)
+	tk, err := newTokens(cfg.Key, ttl, now, store, ns)
 	if err != nil {
 		return nil, err
+	}
+	lease := cfg.SendLease
+	if lease <= 0 {
+		lease = DefaultSendLease
 	}
 	win := cfg.DuplicateWindow
 	if win <= 0 {
@@ -140,14 +159,15 @@ func New(cfg Config) (*Guard, error) {
 		mode:     mode,
 		readOnly: cfg.ReadOnly,
 		tokens:   tk,
-		dedupe:   &dedupe{window: win, seen: map[string]dedupeEntry{}},
-		budget:   &budget{max: max},
+		dedupe:   &dedupe{store: store, ns: ns, window: win, lease: lease},
+		budget:   &budget{store: store, ns: ns, max: max},
+		pending:  &PendingStore{store: store, ns: ns, now: now},
 		audit:    &auditLog{w: cfg.Audit},
 		errorRes: cfg.ErrorResult,
 		logger:   cfg.Logger,
 		now:      now,
 
-		approvals:   newApprovals(cfg.ApprovalTTL, now),
+		approvals:   newApprovals(&PendingStore{store: store, ns: ns, now: now}, cfg.ApprovalTTL, now),
 		approvalURL: cfg.ApprovalURL,
 	}
 	if g.logger == nil {
@@ -240,7 +260,7 @@ func (g *Guard) Run(ctx context.Context, req mcp.CallToolRequest, c Controls, a 
 		return g.runPage(ctx, canon, a, rec)
 	case ModePreview:
 		if c.ConfirmToken == "" {
-			if r := g.precheck(a); r != "" {
+			if r := g.precheck(ctx, a); r != "" {
 				return g.refuse(rec, r)
 			}
 			tok, exp := g.tokens.issue(a.Tool, canon)
@@ -250,7 +270,11 @@ func (g *Guard) Run(ctx context.Context, req mcp.CallToolRequest, c Controls, a 
 				"NOT SENT YET. Show this preview to the user. Only if they agree, call %s again with identical arguments plus confirm_token (valid until %s, single use).",
 				a.Tool, exp.UTC().Format("15:04:05 UTC")), tok)
 		}
-		if err := g.tokens.consume(c.ConfirmToken, a.Tool, canon); err != nil {
+		if err := g.tokens.consume(ctx, c.ConfirmToken, a.Tool, canon); err != nil {
+			var se *StoreError
+			if errors.As(err, &se) {
+				return g.refuse(rec, storeReason(err))
+			}
 			return g.refuse(rec, err.Error()+". Nothing was sent; call without confirm_token for a new preview.")
 		}
 	}
@@ -264,7 +288,7 @@ func (g *Guard) runElicit(ctx context.Context, req mcp.CallToolRequest, canon []
 		if !clientElicits(ctx) {
 			return g.refuse(rec, "this client cannot show confirmation dialogs (no MCP elicitation); nothing was sent. Restart the server with --confirm auto to approve on the approval page instead.")
 		}
-		if r := g.precheck(a); r != "" {
+		if r := g.precheck(ctx, a); r != "" {
 			return g.refuse(rec, r)
 		}
 		tok, _ := g.tokens.issue(a.Tool, canon)
@@ -284,7 +308,11 @@ func (g *Guard) runElicit(ctx context.Context, req mcp.CallToolRequest, canon []
 	}
 	// The answer must belong to this very call: the request state is the
 	// token issued for these arguments.
-	if err := g.tokens.consume(req.Params.RequestState, a.Tool, canon); err != nil {
+	if err := g.tokens.consume(ctx, req.Params.RequestState, a.Tool, canon); err != nil {
+		var se *StoreError
+		if errors.As(err, &se) {
+			return g.refuse(rec, storeReason(err))
+		}
 		if errors.Is(err, ErrTokenExpired) {
 			return g.refuse(rec, "the confirmation expired: the answer came back after more than "+g.tokens.ttl.String()+"; nothing was sent. Ask again if the user still wants it.")
 		}
@@ -309,7 +337,7 @@ func (g *Guard) runElicit(ctx context.Context, req mcp.CallToolRequest, canon []
 		// Some clients answer "cancel" without ever showing the dialog: the
 		// user can still approve on the page.
 		if g.approvalURL != nil {
-			if p, _ := g.approvals.ask(a, canon); p.State == PendingWaiting {
+			if p, _, err := g.approvals.ask(ctx, a, canon); err == nil && p.State == PendingWaiting {
 				if link, err := g.approvalURL(p.ID); err == nil {
 					return mcp.NewToolResultError("The confirmation was cancelled (or the client could not show it). Nothing was sent or changed. " +
 						"If the user wants it, they can approve it here (you cannot approve it for them): " + link)
@@ -321,63 +349,89 @@ func (g *Guard) runElicit(ctx context.Context, req mcp.CallToolRequest, canon []
 }
 
 // precheck refuses early what execute would refuse anyway, so nobody is asked
-// to approve an action that cannot run.
-func (g *Guard) precheck(a *Action) string {
+// to approve an action that cannot run. It only reads the store.
+func (g *Guard) precheck(ctx context.Context, a *Action) string {
 	now := g.now()
 	if a.DuplicateKey != "" && !a.AllowDuplicate {
-		g.dedupe.mu.Lock()
-		e, ok := g.dedupe.seen[hashKey(a.DuplicateKey)]
-		g.dedupe.mu.Unlock()
-		if ok && (e.inFlight || now.Sub(e.at) <= g.dedupe.window) {
+		e, ok, err := g.dedupe.peek(ctx, hashKey(a.DuplicateKey), now)
+		if err != nil {
+			return storeReason(err)
+		}
+		if ok {
 			return duplicateReason(a.Tool, e, now)
 		}
 	}
-	if a.CustomerFacing && g.budget.max > 0 {
-		g.budget.mu.Lock()
-		n, oldest := 0, time.Time{}
-		for _, t := range g.budget.at {
-			if now.Sub(t) < time.Hour {
-				if n == 0 {
-					oldest = t
-				}
-				n++
-			}
+	if a.CustomerFacing {
+		free, full, err := g.budget.peek(ctx, now)
+		if err != nil {
+			return storeReason(err)
 		}
-		g.budget.mu.Unlock()
-		if n >= g.budget.max {
-			return budgetReason(g.budget.max, oldest.Add(time.Hour), now)
+		if full {
+			return budgetReason(g.budget.max, free, now)
 		}
 	}
 	return ""
 }
 
-// execute applies the duplicate guard and the send budget, runs the action
-// once and audits the outcome before returning.
+// execute applies the duplicate guard and the send budget, writes the
+// intent record, runs the action once and audits the outcome before
+// returning. Every store or audit failure before the call refuses it.
 func (g *Guard) execute(ctx context.Context, a *Action, rec AuditRecord) *mcp.CallToolResult {
 	now := g.now()
-	key := ""
+	var claim *dupClaim
 	if a.DuplicateKey != "" {
-		key = hashKey(a.DuplicateKey)
-		if e, ok := g.dedupe.claim(key, now, a.AllowDuplicate); !ok {
+		c, e, err := g.dedupe.claim(ctx, hashKey(a.DuplicateKey), now, a.AllowDuplicate)
+		if err != nil {
+			return g.refuse(rec, storeReason(err))
+		}
+		if c == nil {
 			return g.refuse(rec, duplicateReason(a.Tool, e, now))
+		}
+		claim = c
+	}
+	// release undoes the claims of an action certainly not sent. Failing,
+	// the claim stays in flight (then uncertain) and the slot taken: safe.
+	slot := ""
+	release := func() {
+		if claim != nil {
+			if err := g.dedupe.settle(context.WithoutCancel(ctx), claim, g.now(), settleReleased); err != nil {
+				g.logger.Warn("state store: releasing a duplicate-guard claim failed", "tool", a.Tool, "err", err)
+			}
+		}
+		if err := g.budget.give(context.WithoutCancel(ctx), slot); err != nil {
+			g.logger.Warn("state store: giving back a budget slot failed", "tool", a.Tool, "err", err)
 		}
 	}
 	if a.CustomerFacing {
-		if free, ok := g.budget.take(now); !ok {
-			if key != "" {
-				g.dedupe.settle(key, now, false, false)
+		id, free, ok, err := g.budget.take(ctx, now)
+		if err != nil || !ok {
+			release()
+			if err != nil {
+				return g.refuse(rec, storeReason(err))
 			}
 			return g.refuse(rec, budgetReason(g.budget.max, free, now))
 		}
+		slot = id
+	}
+	// Fail closed: no upstream call without its intent record.
+	intent := rec
+	intent.Outcome, intent.Time = OutcomeIntent, g.now().UTC()
+	if err := g.audit.write(intent); err != nil {
+		release()
+		g.logger.Error("audit log write failed; mutation refused", "tool", rec.Tool, "err", err)
+		return mcp.NewToolResultError("Refused: the audit log (--audit-log) cannot be written (" + err.Error() + "); nothing was sent or changed. Tell the user: the server's audit log needs fixing (disk full or not writable) before any change can be made.")
 	}
 	out, err := a.Execute(ctx)
 	if err != nil {
 		uncertain := MaybeDelivered(err)
-		if key != "" {
-			g.dedupe.settle(key, g.now(), false, uncertain)
-		}
-		if a.CustomerFacing && !uncertain {
-			g.budget.give(now)
+		if uncertain {
+			if claim != nil {
+				if serr := g.dedupe.settle(context.WithoutCancel(ctx), claim, g.now(), settleUncertain); serr != nil {
+					g.logger.Warn("state store: recording an uncertain send failed; it stays in flight", "tool", a.Tool, "err", serr)
+				}
+			}
+		} else {
+			release()
 		}
 		rec.Outcome, rec.Error = OutcomeFailed, err.Error()
 		g.log(rec)
@@ -388,8 +442,10 @@ func (g *Guard) execute(ctx context.Context, a *Action, rec AuditRecord) *mcp.Ca
 		}
 		return res
 	}
-	if key != "" {
-		g.dedupe.settle(key, g.now(), true, false)
+	if claim != nil {
+		if serr := g.dedupe.settle(context.WithoutCancel(ctx), claim, g.now(), settleDelivered); serr != nil {
+			g.logger.Warn("state store: recording a delivered send failed; it stays in flight", "tool", a.Tool, "err", serr)
+		}
 	}
 	rec.Outcome, rec.IDs = OutcomeExecuted, out.IDs
 	g.log(rec)
@@ -449,22 +505,6 @@ func elicitMessage(a *Action) string {
 		b.WriteString("\nWarning: " + w)
 	}
 	return b.String()
-}
-
-func duplicateReason(tool string, e dedupeEntry, now time.Time) string {
-	if e.inFlight {
-		return "an identical " + tool + " is being sent right now; nothing was sent twice"
-	}
-	ago := now.Sub(e.at).Round(time.Second)
-	if e.uncertain {
-		return fmt.Sprintf("an identical %s failed %s ago in a way that may still have delivered it; check get_chat_messages, then pass allow_duplicate: true only if it did not arrive", tool, ago)
-	}
-	return fmt.Sprintf("an identical %s was sent %s ago; pass allow_duplicate: true only if the user really wants it again", tool, ago)
-}
-
-func budgetReason(max int, free, now time.Time) string {
-	return fmt.Sprintf("the send budget of %d customer-facing actions per hour is used up (--max-sends-per-hour); the next slot frees at %s (in %s)",
-		max, free.UTC().Format("15:04 UTC"), free.Sub(now).Round(time.Second))
 }
 
 // clientElicits reports whether the client behind ctx can be asked: it

@@ -158,9 +158,11 @@ func TestRunModeOffExecutesOnce(t *testing.T) {
 	assert.Equal(t, map[string]any{"sent": true}, res.StructuredContent)
 	assert.Equal(t, 1, h.executions())
 	recs := h.audit.records(t)
-	require.Len(t, recs, 1)
+	require.Len(t, recs, 2)
 	assert.Equal(t, AuditRecord{Time: testStart, Tool: "send_message", Args: map[string]any{"account_id": "acc", "text": "hi"},
-		Mode: "off", Outcome: OutcomeExecuted, IDs: map[string]string{"account_id": "acc"}, Customer: true}, recs[0])
+		Mode: "off", Outcome: OutcomeIntent, Customer: true}, recs[0])
+	assert.Equal(t, AuditRecord{Time: testStart, Tool: "send_message", Args: map[string]any{"account_id": "acc", "text": "hi"},
+		Mode: "off", Outcome: OutcomeExecuted, IDs: map[string]string{"account_id": "acc"}, Customer: true}, recs[1])
 }
 
 func TestRunDryRun(t *testing.T) {
@@ -207,7 +209,7 @@ func TestRunPreviewFlow(t *testing.T) {
 	res = h.g.Run(ctx, mcp.CallToolRequest{}, Controls{ConfirmToken: tok}, h.send("hi", true))
 	assert.True(t, res.IsError)
 	assert.Equal(t, 1, h.executions())
-	assert.Equal(t, []string{OutcomePreview, OutcomeRefused, OutcomeExecuted, OutcomeRefused}, h.audit.outcomes(t))
+	assert.Equal(t, []string{OutcomePreview, OutcomeRefused, OutcomeIntent, OutcomeExecuted, OutcomeRefused}, h.audit.outcomes(t))
 }
 
 func TestRunAutoMode(t *testing.T) {
@@ -271,7 +273,11 @@ func TestRunElicitAnswers(t *testing.T) {
 			assert.Equal(t, tc.execs == 0, res.IsError)
 			assert.Contains(t, resultText(res), tc.msg)
 			assert.Equal(t, tc.execs, h.executions())
-			assert.Equal(t, []string{OutcomeAsked, tc.outcome}, h.audit.outcomes(t))
+			want := []string{OutcomeAsked, tc.outcome}
+			if tc.execs > 0 {
+				want = []string{OutcomeAsked, OutcomeIntent, tc.outcome}
+			}
+			assert.Equal(t, want, h.audit.outcomes(t))
 		})
 	}
 }
@@ -343,9 +349,10 @@ func TestRunExecuteFailure(t *testing.T) {
 			assert.Contains(t, resultText(res), tc.err.Error(), "the default ErrorResult passes the error on")
 			assert.Equal(t, tc.uncertain, strings.Contains(resultText(res), "may still have delivered"))
 			recs := h.audit.records(t)
-			require.Len(t, recs, 1)
-			assert.Equal(t, OutcomeFailed, recs[0].Outcome)
-			assert.Equal(t, tc.err.Error(), recs[0].Error)
+			require.Len(t, recs, 2)
+			assert.Equal(t, OutcomeIntent, recs[0].Outcome)
+			assert.Equal(t, OutcomeFailed, recs[1].Outcome)
+			assert.Equal(t, tc.err.Error(), recs[1].Error)
 
 			// A certain failure gives back its budget slot and its duplicate
 			// claim; an uncertain one keeps both.
@@ -391,8 +398,8 @@ func TestRunNonCustomerFacingSkipsBudget(t *testing.T) {
 	assert.Contains(t, resultText(h.g.Run(context.Background(), mcp.CallToolRequest{}, Controls{}, h.send("y", false))), "the next slot frees at 11:00 UTC (in 1h0m0s)")
 }
 
-// TestRunAuditBeforeResult: the audit line of an execution is written after
-// the action and before Run returns.
+// TestRunAuditBeforeResult: the outcome line of an execution is written
+// after the action and before Run returns (its intent line before it).
 func TestRunAuditBeforeResult(t *testing.T) {
 	var events []string
 	w := writerFunc(func(p []byte) (int, error) {
@@ -409,7 +416,7 @@ func TestRunAuditBeforeResult(t *testing.T) {
 	}}
 	g.Run(context.Background(), mcp.CallToolRequest{}, Controls{}, a)
 	events = append(events, "returned")
-	assert.Equal(t, []string{"execute", "audit:executed", "returned"}, events)
+	assert.Equal(t, []string{"audit:intent", "execute", "audit:executed", "returned"}, events)
 }
 
 type writerFunc func([]byte) (int, error)
@@ -437,5 +444,5 @@ func TestRunConcurrentDuplicates(t *testing.T) {
 	}
 	wg.Wait()
 	assert.Equal(t, 1, h.executions())
-	assert.Len(t, h.audit.records(t), 10)
+	assert.Len(t, h.audit.records(t), 11, "one intent, ten outcomes")
 }

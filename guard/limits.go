@@ -1,109 +1,227 @@
 package guard
 
 import (
+	"context"
+	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
-	"sync"
+	"encoding/json"
+	"fmt"
 	"time"
 )
 
-// dedupe remembers recent customer-facing actions by key.
+// Duplicate-guard entry states.
+const (
+	dupInFlight  = "in_flight" // claimed, the upstream call has not returned
+	dupSent      = "sent"
+	dupUncertain = "uncertain" // failed in a way that may still have delivered it
+)
+
+// DefaultSendLease is how long an in-flight send may take before the guard
+// treats it as uncertain: its process may have died mid-send.
+const DefaultSendLease = 2 * time.Minute
+
+// dedupe remembers recent customer-facing actions by key, in the store.
 type dedupe struct {
+	store  Store
+	ns     string
 	window time.Duration
-	mu     sync.Mutex
-	seen   map[string]dedupeEntry
+	lease  time.Duration
 }
 
+// dedupeEntry is the stored state of one key.
 type dedupeEntry struct {
-	at        time.Time
-	uncertain bool // the attempt failed in a way that may still have delivered it
-	inFlight  bool
-	// prev is the settled entry an allowed duplicate replaced while in
+	State string    `json:"state"`
+	At    time.Time `json:"at"`
+	// Claim is the random id of the claim that wrote an in-flight entry:
+	// two claims at one instant never encode alike.
+	Claim string `json:"claim,omitempty"`
+	// Prev is the settled entry an allowed duplicate replaced while in
 	// flight: restored if the duplicate is certainly not delivered, so the
 	// earlier delivery is not forgotten.
+	Prev *dedupeEntry `json:"prev,omitempty"`
+}
+
+func (e dedupeEntry) inFlight() bool  { return e.State == dupInFlight }
+func (e dedupeEntry) uncertain() bool { return e.State == dupUncertain }
+
+// effective is the entry as of now: an in-flight claim older than the lease
+// counts as uncertain (its process may have been killed mid-send).
+func (e dedupeEntry) effective(now time.Time, lease time.Duration) dedupeEntry {
+	if e.State == dupInFlight && now.Sub(e.At) > lease {
+		e.State = dupUncertain
+	}
+	return e
+}
+
+// dupClaim is a granted claim: the exact bytes written, so settle replaces
+// only its own entry.
+type dupClaim struct {
+	key  string
+	raw  []byte
 	prev *dedupeEntry
 }
 
+// hashKey is the stored name of a duplicate key: its normalised text, hashed
+// (customer text never sits in the guard's state).
 func hashKey(k string) string {
-	s := sha256.Sum256([]byte(k))
+	s := sha256.Sum256([]byte(normalizeDuplicateKey(k)))
 	return hex.EncodeToString(s[:12])
 }
 
-// claim marks key as in flight unless a recent identical action exists.
-// It returns the earlier entry when refusing.
-func (d *dedupe) claim(key string, now time.Time, allow bool) (dedupeEntry, bool) {
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	for k, e := range d.seen {
-		if !e.inFlight && now.Sub(e.at) > d.window {
-			delete(d.seen, k)
-		}
-	}
-	e, ok := d.seen[key]
-	if ok && (e.inFlight || !allow) {
-		return e, false
-	}
-	claimed := dedupeEntry{at: now, inFlight: true}
-	if ok {
-		claimed.prev = &e
-	}
-	d.seen[key] = claimed
-	return dedupeEntry{}, true
+func randomID() string {
+	var b [12]byte
+	_, _ = rand.Read(b[:])
+	return hex.EncodeToString(b[:])
 }
 
-// settle records how the claimed action ended: done (delivered), uncertain
-// (may have been delivered) or released (certainly not delivered).
-func (d *dedupe) settle(key string, now time.Time, delivered, uncertain bool) {
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	if !delivered && !uncertain {
-		if e, ok := d.seen[key]; ok && e.prev != nil {
-			d.seen[key] = *e.prev
+func (d *dedupe) storeKey(key string) string { return d.ns + keyDup + key }
+
+// decodeEntry reads a stored entry; one that cannot be read counts as
+// uncertain, never as absent.
+func decodeEntry(raw []byte) dedupeEntry {
+	var e dedupeEntry
+	if json.Unmarshal(raw, &e) != nil || e.State == "" {
+		return dedupeEntry{State: dupUncertain}
+	}
+	return e
+}
+
+// peek returns the entry blocking a new claim, if any (no allow_duplicate).
+func (d *dedupe) peek(ctx context.Context, key string, now time.Time) (dedupeEntry, bool, error) {
+	raw, ok, err := d.store.Get(ctx, d.storeKey(key))
+	if err != nil || !ok {
+		return dedupeEntry{}, false, err
+	}
+	return decodeEntry(raw).effective(now, d.lease), true, nil
+}
+
+// claim marks key as in flight unless a recent identical action exists; it
+// returns the earlier entry when refusing.
+func (d *dedupe) claim(ctx context.Context, key string, now time.Time, allow bool) (*dupClaim, dedupeEntry, error) {
+	sk := d.storeKey(key)
+	for range 16 {
+		cur, ok, err := d.store.Get(ctx, sk)
+		if err != nil {
+			return nil, dedupeEntry{}, &StoreError{"duplicate guard", err}
+		}
+		var prev *dedupeEntry
+		if ok {
+			e := decodeEntry(cur).effective(now, d.lease)
+			if e.inFlight() || !allow {
+				return nil, e, nil
+			}
+			e.Prev, e.Claim = nil, ""
+			prev = &e
 		} else {
-			delete(d.seen, key)
+			cur = nil
 		}
-		return
+		claimed := dedupeEntry{State: dupInFlight, At: now, Claim: randomID(), Prev: prev}
+		raw, _ := json.Marshal(claimed)
+		// In flight it lives past the lease, then a window as uncertain.
+		swapped, err := d.store.Swap(ctx, sk, cur, raw, now.Add(d.lease+d.window))
+		if err != nil {
+			return nil, dedupeEntry{}, &StoreError{"duplicate guard", err}
+		}
+		if swapped {
+			return &dupClaim{key: sk, raw: raw, prev: prev}, dedupeEntry{}, nil
+		}
 	}
-	d.seen[key] = dedupeEntry{at: now, uncertain: uncertain}
+	return nil, dedupeEntry{}, &StoreError{"duplicate guard", ErrStoreContended}
 }
 
-// budget caps customer-facing actions in a sliding hour.
+// Settlements of a claim.
+type settlement int
+
+const (
+	settleDelivered settlement = iota
+	settleUncertain
+	settleReleased // certainly not delivered
+)
+
+// settle records how the claimed action ended. When the store fails, the
+// entry stays in flight and turns uncertain after the lease: a store error
+// never makes a possibly delivered send look unsent.
+func (d *dedupe) settle(ctx context.Context, c *dupClaim, now time.Time, how settlement) error {
+	var next []byte
+	exp := now.Add(d.window)
+	switch how {
+	case settleDelivered:
+		next, _ = json.Marshal(dedupeEntry{State: dupSent, At: now})
+	case settleUncertain:
+		next, _ = json.Marshal(dedupeEntry{State: dupUncertain, At: now})
+	case settleReleased:
+		if c.prev != nil {
+			next, _ = json.Marshal(c.prev)
+			exp = c.prev.At.Add(d.window)
+		}
+	}
+	if how == settleReleased && (next == nil || !exp.After(now)) {
+		// Releasing a claim with nothing before it: delete (Swap to nil).
+		_, err := d.store.Swap(ctx, c.key, c.raw, nil, time.Time{})
+		return err
+	}
+	_, err := d.store.Swap(ctx, c.key, c.raw, next, exp)
+	return err
+}
+
+// budget caps customer-facing actions in a sliding hour, in the store.
 type budget struct {
-	max int // <= 0: unlimited
-	mu  sync.Mutex
-	at  []time.Time
+	store Store
+	ns    string
+	max   int // <= 0: unlimited
 }
 
-// take reserves a slot, or says when the oldest one frees.
-func (b *budget) take(now time.Time) (time.Time, bool) {
+const budgetWindow = time.Hour
+
+// take reserves a slot and returns its id, or says when the oldest frees.
+func (b *budget) take(ctx context.Context, now time.Time) (string, time.Time, bool, error) {
 	if b.max <= 0 {
-		return time.Time{}, true
+		return "", time.Time{}, true, nil
 	}
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	cut := 0
-	for cut < len(b.at) && now.Sub(b.at[cut]) >= time.Hour {
-		cut++
+	id := randomID()
+	ok, oldest, err := b.store.WindowAdd(ctx, b.ns+keyBudget, id, now, budgetWindow, b.max)
+	if err != nil {
+		return "", time.Time{}, false, &StoreError{"send budget", err}
 	}
-	b.at = b.at[cut:]
-	if len(b.at) >= b.max {
-		return b.at[0].Add(time.Hour), false
+	if !ok {
+		return "", oldest.Add(budgetWindow), false, nil
 	}
-	b.at = append(b.at, now)
-	return time.Time{}, true
+	return id, time.Time{}, true, nil
 }
 
-// give returns the slot taken at t (the action was certainly not sent).
-func (b *budget) give(t time.Time) {
+// peek reports whether the budget is used up now, and when a slot frees.
+func (b *budget) peek(ctx context.Context, now time.Time) (time.Time, bool, error) {
 	if b.max <= 0 {
-		return
+		return time.Time{}, false, nil
 	}
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	for i := len(b.at) - 1; i >= 0; i-- {
-		if b.at[i].Equal(t) {
-			b.at = append(b.at[:i], b.at[i+1:]...)
-			return
-		}
+	n, oldest, err := b.store.WindowCount(ctx, b.ns+keyBudget, now, budgetWindow)
+	if err != nil {
+		return time.Time{}, false, &StoreError{"send budget", err}
 	}
+	return oldest.Add(budgetWindow), n >= b.max, nil
+}
+
+// give returns the slot id (the action was certainly not sent).
+func (b *budget) give(ctx context.Context, id string) error {
+	if b.max <= 0 || id == "" {
+		return nil
+	}
+	return b.store.WindowRemove(ctx, b.ns+keyBudget, id)
+}
+
+func duplicateReason(tool string, e dedupeEntry, now time.Time) string {
+	ago := now.Sub(e.At).Round(time.Second)
+	switch e.State {
+	case dupInFlight:
+		return fmt.Sprintf("an identical %s started %s ago and has not finished: it is being sent right now, or the process sending it stopped mid-send and it may have been delivered. Nothing was sent twice; check get_chat_messages before trying again", tool, ago)
+	case dupUncertain:
+		return fmt.Sprintf("an identical %s failed %s ago in a way that may still have delivered it; check get_chat_messages, then pass allow_duplicate: true only if it did not arrive", tool, ago)
+	}
+	return fmt.Sprintf("an identical %s was sent %s ago; pass allow_duplicate: true only if the user really wants it again", tool, ago)
+}
+
+func budgetReason(max int, free, now time.Time) string {
+	return fmt.Sprintf("the send budget of %d customer-facing actions per hour is used up (--max-sends-per-hour); the next slot frees at %s (in %s)",
+		max, free.UTC().Format("15:04 UTC"), free.Sub(now).Round(time.Second))
 }

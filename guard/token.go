@@ -1,13 +1,14 @@
 package guard
 
 import (
+	"context"
 	"crypto/hmac"
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/binary"
+	"encoding/hex"
 	"errors"
-	"sync"
 	"time"
 )
 
@@ -17,7 +18,12 @@ var (
 	ErrTokenForged    = errors.New("confirm_token does not match this tool and these exact arguments (arguments changed since the preview, or the token was made for another call or by another key)")
 	ErrTokenExpired   = errors.New("confirm_token has expired")
 	ErrTokenUsed      = errors.New("confirm_token was already used; each confirmation executes once")
+	ErrTokenLifetime  = errors.New("confirm_token claims an expiry beyond this server's token lifetime (it was not issued by this server's preview)")
 )
+
+// tokenClockSkew is how far another replica's clock may run ahead of ours
+// when it issues a token.
+const tokenClockSkew = 30 * time.Second
 
 const (
 	tokenNonceLen = 8
@@ -31,19 +37,23 @@ type tokens struct {
 	key []byte
 	ttl time.Duration
 	now func() time.Time
-
-	mu   sync.Mutex
-	used map[[tokenNonceLen]byte]time.Time // nonce -> expiry
+	// used holds the spent nonces (under ns), so a token executes once
+	// across processes and restarts.
+	used Store
+	ns   string
 }
 
-func newTokens(key []byte, ttl time.Duration, now func() time.Time) (*tokens, error) {
+func newTokens(key []byte, ttl time.Duration, now func() time.Time, used Store, ns string) (*tokens, error) {
 	if len(key) == 0 {
 		key = make([]byte, 32)
 		if _, err := rand.Read(key); err != nil {
 			return nil, err
 		}
 	}
-	return &tokens{key: key, ttl: ttl, now: now, used: map[[tokenNonceLen]byte]time.Time{}}, nil
+	if used == nil {
+		used = NewMemoryStore(now)
+	}
+	return &tokens{key: key, ttl: ttl, now: now, used: used, ns: ns}, nil
 }
 
 func (t *tokens) mac(tool string, args []byte, exp uint64, nonce []byte) []byte {
@@ -81,29 +91,35 @@ func (t *tokens) check(token, tool string, args []byte) ([tokenNonceLen]byte, er
 	if !hmac.Equal(raw[8+tokenNonceLen:], t.mac(tool, args, exp, nonce[:])) {
 		return nonce, ErrTokenForged
 	}
-	if t.now().Unix() > int64(exp) {
+	now := t.now()
+	if now.Unix() > int64(exp) {
 		return nonce, ErrTokenExpired
+	}
+	// A holder of the shared key could mint any expiry: accept none beyond
+	// what this server would have issued.
+	if int64(exp) > now.Add(t.ttl+tokenClockSkew).Unix() {
+		return nonce, ErrTokenLifetime
 	}
 	return nonce, nil
 }
 
-// consume verifies and spends a token: it executes at most once.
-func (t *tokens) consume(token, tool string, args []byte) error {
+// consume verifies and spends a token: it executes at most once, whichever
+// process or replica sharing the store presents it. A store error refuses.
+func (t *tokens) consume(ctx context.Context, token, tool string, args []byte) error {
 	nonce, err := t.check(token, tool, args)
 	if err != nil {
 		return err
 	}
-	now := t.now()
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	for n, exp := range t.used {
-		if now.After(exp) {
-			delete(t.used, n)
-		}
+	raw, _ := base64.RawURLEncoding.DecodeString(token)
+	exp := time.Unix(int64(binary.BigEndian.Uint64(raw[:8])), 0)
+	// Remembered past the token's own expiry (plus skew), so it can never
+	// verify again once forgotten.
+	first, err := t.used.Claim(ctx, t.ns+keyNonce+hex.EncodeToString(nonce[:]), []byte{1}, exp.Add(tokenClockSkew+time.Second))
+	if err != nil {
+		return &StoreError{"single-use confirmation", err}
 	}
-	if _, ok := t.used[nonce]; ok {
+	if !first {
 		return ErrTokenUsed
 	}
-	t.used[nonce] = now.Add(t.ttl + time.Minute)
 	return nil
 }

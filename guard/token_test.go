@@ -1,6 +1,7 @@
 package guard
 
 import (
+	"context"
 	"encoding/base64"
 	"strings"
 	"sync"
@@ -40,7 +41,7 @@ var (
 
 func newTestTokens(t *testing.T, key []byte, c *testClock) *tokens {
 	t.Helper()
-	tk, err := newTokens(key, DefaultTokenTTL, c.Now)
+	tk, err := newTokens(key, DefaultTokenTTL, c.Now, nil, "")
 	require.NoError(t, err)
 	return tk
 }
@@ -58,12 +59,12 @@ func TestTokenIssueCheckConsume(t *testing.T) {
 	_, err = tk.check(tok, "send_message", testArgs)
 	require.NoError(t, err, "check does not spend the token")
 
-	require.NoError(t, tk.consume(tok, "send_message", testArgs))
-	assert.ErrorIs(t, tk.consume(tok, "send_message", testArgs), ErrTokenUsed)
+	require.NoError(t, tk.consume(context.Background(), tok, "send_message", testArgs))
+	assert.ErrorIs(t, tk.consume(context.Background(), tok, "send_message", testArgs), ErrTokenUsed)
 
 	tok2, _ := tk.issue("send_message", testArgs)
 	assert.NotEqual(t, tok, tok2, "each preview gets its own nonce")
-	assert.NoError(t, tk.consume(tok2, "send_message", testArgs), "another preview of the same call is its own token")
+	assert.NoError(t, tk.consume(context.Background(), tok2, "send_message", testArgs), "another preview of the same call is its own token")
 }
 
 func TestTokenBinding(t *testing.T) {
@@ -102,7 +103,7 @@ func TestTokenBinding(t *testing.T) {
 		})
 	}
 	// A rejected token is not spent.
-	require.NoError(t, tk.consume(tok, "send_message", testArgs))
+	require.NoError(t, tk.consume(context.Background(), tok, "send_message", testArgs))
 }
 
 func TestTokenExpiry(t *testing.T) {
@@ -115,7 +116,7 @@ func TestTokenExpiry(t *testing.T) {
 	c.Advance(time.Second)
 	_, err = tk.check(tok, "add_tag", testArgs)
 	assert.ErrorIs(t, err, ErrTokenExpired)
-	assert.ErrorIs(t, tk.consume(tok, "add_tag", testArgs), ErrTokenExpired)
+	assert.ErrorIs(t, tk.consume(context.Background(), tok, "add_tag", testArgs), ErrTokenExpired)
 
 	// The expiry is signed: moving it forward breaks the MAC.
 	raw, err := base64.RawURLEncoding.DecodeString(tok)
@@ -148,7 +149,7 @@ func TestTokenMalformed(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			_, err := tk.check(s, "send_message", testArgs)
 			assert.ErrorIs(t, err, ErrTokenMalformed)
-			assert.ErrorIs(t, tk.consume(s, "send_message", testArgs), ErrTokenMalformed)
+			assert.ErrorIs(t, tk.consume(context.Background(), s, "send_message", testArgs), ErrTokenMalformed)
 		})
 	}
 	// Flipping a MAC or nonce bit is a forgery, not a malformed token.
@@ -160,24 +161,28 @@ func TestTokenMalformed(t *testing.T) {
 	}
 }
 
-func TestTokenUsedSetIsPruned(t *testing.T) {
+// TestTokenSpentNonceExpires: a spent nonce is kept in the store through
+// the token's own expiry plus the clock skew (no replay while it could still
+// verify), then expires by itself.
+func TestTokenSpentNonceExpires(t *testing.T) {
 	c := newTestClock()
-	tk := newTestTokens(t, testKey, c)
+	st := NewMemoryStore(c.Now)
+	tk, err := newTokens(testKey, DefaultTokenTTL, c.Now, st, Namespace(""))
+	require.NoError(t, err)
 	for i := 0; i < 5; i++ {
 		tok, _ := tk.issue("add_tag", testArgs)
-		require.NoError(t, tk.consume(tok, "add_tag", testArgs))
+		require.NoError(t, tk.consume(context.Background(), tok, "add_tag", testArgs))
 	}
-	assert.Len(t, tk.used, 5)
-	// A spent token stays remembered past its own expiry (no replay while
-	// it could still verify), then is forgotten.
-	c.Advance(DefaultTokenTTL + time.Minute)
-	tok, _ := tk.issue("add_tag", testArgs)
-	require.NoError(t, tk.consume(tok, "add_tag", testArgs))
-	assert.Len(t, tk.used, 6)
+	spent := func() int {
+		es, err := st.List(context.Background(), Namespace("")+keyNonce)
+		require.NoError(t, err)
+		return len(es)
+	}
+	assert.Equal(t, 5, spent())
+	c.Advance(DefaultTokenTTL + tokenClockSkew + time.Second)
+	assert.Equal(t, 5, spent(), "remembered through expiry and skew")
 	c.Advance(time.Second)
-	tok, _ = tk.issue("add_tag", testArgs)
-	require.NoError(t, tk.consume(tok, "add_tag", testArgs))
-	assert.Len(t, tk.used, 2)
+	assert.Zero(t, spent())
 }
 
 func TestTokenConcurrentConsume(t *testing.T) {
@@ -191,7 +196,7 @@ func TestTokenConcurrentConsume(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			if tk.consume(tok, "send_message", testArgs) == nil {
+			if tk.consume(context.Background(), tok, "send_message", testArgs) == nil {
 				mu.Lock()
 				ok++
 				mu.Unlock()
@@ -200,4 +205,23 @@ func TestTokenConcurrentConsume(t *testing.T) {
 	}
 	wg.Wait()
 	assert.Equal(t, 1, ok)
+}
+
+// TestTokenExpiryBeyondTTLRejected: a token minted with the shared key but a
+// far expiry (a 10-year token) is refused; a little clock skew is not.
+func TestTokenExpiryBeyondTTLRejected(t *testing.T) {
+	c := newTestClock()
+	tk := newTestTokens(t, testKey, c)
+	far := fuzzToken(tk, "send_message", testArgs, testStart.AddDate(10, 0, 0), 1)
+	_, err := tk.check(far, "send_message", testArgs)
+	assert.ErrorIs(t, err, ErrTokenLifetime)
+	assert.ErrorIs(t, tk.consume(context.Background(), far, "send_message", testArgs), ErrTokenLifetime)
+
+	beyond := fuzzToken(tk, "send_message", testArgs, testStart.Add(DefaultTokenTTL+tokenClockSkew+time.Second), 2)
+	_, err = tk.check(beyond, "send_message", testArgs)
+	assert.ErrorIs(t, err, ErrTokenLifetime)
+
+	skewed := fuzzToken(tk, "send_message", testArgs, testStart.Add(DefaultTokenTTL+tokenClockSkew), 3)
+	_, err = tk.check(skewed, "send_message", testArgs)
+	assert.NoError(t, err, "another replica's clock a little ahead is fine")
 }

@@ -65,6 +65,9 @@ type Options struct {
 	BackoffBase, BackoffCap time.Duration
 	// UserAgent is appended to the User-Agent header.
 	UserAgent string
+	// RateLimiter, when set, paces every attempt instead of the client's own
+	// RequestsPerMinute bucket (one shared by replicas); a 429 blocks it.
+	RateLimiter RateLimiter
 }
 
 // Client talks to one Leeloo account. It is safe for concurrent use.
@@ -77,7 +80,7 @@ type Client struct {
 	maxRetryWait time.Duration
 	backoffBase  time.Duration
 	backoffCap   time.Duration
-	limiter      *limiter
+	limiter      RateLimiter
 	userAgent    string
 
 	Templates   *TemplatesService
@@ -142,6 +145,8 @@ func NewClient(opts Options) (*Client, error) {
 		c.maxRetries = 0
 	}
 	switch {
+	case opts.RateLimiter != nil:
+		c.limiter = opts.RateLimiter
 	case opts.RequestsPerMinute == 0:
 		c.limiter = newLimiter(DefaultRequestsPerMin, defaultRateLimiterBurst)
 	case opts.RequestsPerMinute > 0:
@@ -241,13 +246,16 @@ func (c *Client) call(ctx context.Context, req *request) (*envelope, *Response, 
 	resp := &Response{}
 	for attempt := 0; ; attempt++ {
 		if c.limiter != nil {
-			if err := c.limiter.wait(ctx); err != nil {
+			if err := c.limiter.Wait(ctx); err != nil {
 				return nil, resp, &NetworkError{Method: req.method, Path: req.path, Err: err, notSent: true, held: true}
 			}
 		}
 		env, retryAfter, err := c.attempt(ctx, req, u, body, resp)
 		if err == nil {
 			return env, resp, nil
+		}
+		if rl := (*RateLimitError)(nil); c.limiter != nil && errors.As(err, &rl) {
+			c.limiter.Block(time.Now().Add(rl.RetryAfter))
 		}
 		if attempt >= c.maxRetries || !c.retryable(req, err) {
 			return nil, resp, err

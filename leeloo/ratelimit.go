@@ -6,6 +6,24 @@ import (
 	"time"
 )
 
+// RateLimiter paces the client's requests to Leeloo, which allows 300 per
+// minute per account. The default (NewRateLimiter) is this process's own
+// token bucket; one shared through a store lets several processes or
+// replicas keep one account's limit together.
+type RateLimiter interface {
+	// Wait blocks until one more request may be sent, or ctx ends.
+	Wait(ctx context.Context) error
+	// Block holds every request until until: Leeloo answered 429.
+	Block(until time.Time)
+}
+
+// NewRateLimiter is a token bucket in this process: perMinute requests a
+// minute, burst of them at once.
+func NewRateLimiter(perMinute, burst int) RateLimiter { return newLimiter(perMinute, burst) }
+
+// DefaultRateLimiterBurst is the burst of the default rate limiter.
+const DefaultRateLimiterBurst = defaultRateLimiterBurst
+
 // limiter is a token bucket that spaces requests to a per-minute rate.
 type limiter struct {
 	mu       sync.Mutex
@@ -13,6 +31,7 @@ type limiter struct {
 	burst    float64
 	tokens   float64
 	last     time.Time
+	blocked  time.Time // no request before (a 429)
 }
 
 func newLimiter(perMinute, burst int) *limiter {
@@ -34,11 +53,27 @@ func (l *limiter) reserve(now time.Time) time.Duration {
 	}
 	l.last = now
 	l.tokens--
-	if l.tokens >= 0 {
-		return 0
+	var d time.Duration
+	if l.tokens < 0 {
+		d = time.Duration(-l.tokens * float64(l.interval))
 	}
-	return time.Duration(-l.tokens * float64(l.interval))
+	if b := l.blocked.Sub(now); b > d {
+		d = b
+	}
+	return d
 }
+
+// Block holds every request until until.
+func (l *limiter) Block(until time.Time) {
+	l.mu.Lock()
+	if until.After(l.blocked) {
+		l.blocked = until
+	}
+	l.mu.Unlock()
+}
+
+// Wait blocks until the request may go, or ctx ends.
+func (l *limiter) Wait(ctx context.Context) error { return l.wait(ctx) }
 
 // cancel gives back a token reserved by a caller that stopped waiting.
 func (l *limiter) cancel() {

@@ -97,7 +97,7 @@ func TestDefaultLimiterIsUnderTheVendorsLimit(t *testing.T) {
 	c, err := NewClient(Options{Token: "t"})
 	require.NoError(t, err)
 	require.NotNil(t, c.limiter)
-	assert.Equal(t, time.Minute/DefaultRequestsPerMin, c.limiter.interval)
+	assert.Equal(t, time.Minute/DefaultRequestsPerMin, c.limiter.(*limiter).interval)
 	assert.LessOrEqual(t, DefaultRequestsPerMin, 300)
 
 	c, err = NewClient(Options{Token: "t", RequestsPerMinute: -1})

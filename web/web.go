@@ -168,7 +168,11 @@ var stateText = map[guard.PendingState]string{
 }
 
 func (h *Handler) showAction(w http.ResponseWriter, r *http.Request) {
-	p, ok := h.g.PendingAction(r.PathValue("id"))
+	p, ok, err := h.g.PendingAction(r.Context(), r.PathValue("id"))
+	if err != nil {
+		h.fail(w, http.StatusServiceUnavailable, "The approval state cannot be read right now ("+err.Error()+"). Nothing was done; try again shortly.")
+		return
+	}
 	if !ok {
 		h.fail(w, http.StatusNotFound, guard.ErrNoSuchAction.Error())
 		return
@@ -212,15 +216,20 @@ func (h *Handler) decide(ctx context.Context, id, decision string) error {
 		_, err := h.g.Approve(ctx, id, "page", "")
 		return err
 	case "reject":
-		_, err := h.g.Reject(id, "page", "")
+		_, err := h.g.Reject(ctx, id, "page", "")
 		return err
 	}
 	return errors.New("unknown decision: want approve or reject")
 }
 
-func (h *Handler) showList(w http.ResponseWriter, _ *http.Request) {
+func (h *Handler) showList(w http.ResponseWriter, r *http.Request) {
 	v := view{Title: "Actions waiting for approval", CSRF: h.csrf("list")}
-	for _, p := range h.g.PendingActions() {
+	ps, err := h.g.PendingActions(r.Context())
+	if err != nil {
+		h.fail(w, http.StatusServiceUnavailable, "The approval state cannot be read right now ("+err.Error()+"). Try again shortly.")
+		return
+	}
+	for _, p := range ps {
 		if p.State == guard.PendingWaiting {
 			v.Waiting = append(v.Waiting, p)
 		} else {

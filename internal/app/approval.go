@@ -113,7 +113,10 @@ func awaitApproval(ctx context.Context, e *env, res *mcp.CallToolResult, stdout,
 			return mcp.NewToolResultError("Gave up waiting for approval. Nothing was sent or changed."), true
 		case <-t.C:
 		}
-		p, ok := e.guard.PendingAction(id)
+		p, ok, err := e.guard.PendingAction(ctx, id)
+		if err != nil {
+			continue // the store may come back; the action waits
+		}
 		if !ok {
 			return mcp.NewToolResultError(guard.ErrNoSuchAction.Error()), true
 		}

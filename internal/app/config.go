@@ -36,6 +36,7 @@ type Config struct {
 	ConfirmKey      string
 	MaxSendsPerHour int
 	AuditLog        string
+	State           string
 	ReadOnly        bool
 	Toolsets        []string
 	Tools           []string
@@ -61,6 +62,8 @@ type Config struct {
 
 	// sandboxReason says why the sandbox is on, for the start-up notice.
 	sandboxReason string
+	// state is --state resolved: memory, file:ABSPATH, redis:// or rediss://.
+	state string
 }
 
 // String describes the configuration without secrets.
@@ -87,6 +90,7 @@ var flagSpecs = []envFlag{
 	{"public-url", "LEELOO_PUBLIC_URL", "origin users open the approval page at, when a proxy stands in front (e.g. https://mcp.example.com)"},
 	{"max-sends-per-hour", "LEELOO_MAX_SENDS_PER_HOUR", "cap on customer-facing actions per hour (negative: no cap)"},
 	{"audit-log", "LEELOO_AUDIT_LOG", "append one JSON line per mutation outcome to this file"},
+	{"state", "LEELOO_STATE", "where the guard keeps state shared by processes and restarts: a file path or file:PATH (default: leeloo-mcp/guard.db under $XDG_STATE_HOME or ~/.local/state; memory with --sandbox), redis://... or rediss://... for replicas, or memory"},
 	{"read-only", "LEELOO_READ_ONLY", "serve no tool that changes data"},
 	{"toolsets", "LEELOO_TOOLSETS", "comma-separated toolsets, or all: people, chats, templates, orders, tags, tunnels, leadgen, users, connections, calls"},
 	{"tools", "LEELOO_TOOLS", "comma-separated tool names to serve in addition to --toolsets"},
@@ -199,6 +203,7 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (*
 		return nil, fs, errors.New("--max-sends-per-hour must not be 0 (use a negative number for no cap)")
 	}
 	c.AuditLog = get("audit-log")
+	c.State = get("state")
 	c.Toolsets = splitList(get("toolsets"))
 	c.Tools = splitList(get("tools"))
 	c.ExcludeTools = splitList(get("exclude-tools"))
@@ -259,6 +264,9 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (*
 		c.sandboxReason = "--sandbox"
 	case c.Token == "":
 		c.Sandbox, c.sandboxReason = true, "LEELOO_API_TOKEN is not set"
+	}
+	if c.state, err = resolveState(c.State, c.Sandbox, getenv); err != nil {
+		return nil, fs, err
 	}
 	return c, fs, nil
 }

@@ -146,6 +146,7 @@ type env struct {
 	guard  *guard.Guard
 	tools  []tools.Tool
 	audit  *os.File
+	store  guard.Store
 	sb     func() *sandbox.Server // the in-process sandbox, seeded on first use
 	srv    *server.MCPServer
 	page   *approvalPage
@@ -154,6 +155,9 @@ type env struct {
 func (e *env) close() {
 	if e.page != nil {
 		e.page.close()
+	}
+	if e.store != nil {
+		_ = e.store.Close()
 	}
 	if e.audit != nil {
 		_ = e.audit.Close()
@@ -178,8 +182,15 @@ func newEnv(cfg *Config, log *slog.Logger, stderr io.Writer) (*env, error) {
 		})}}
 		opts.RequestsPerMinute = -1
 	}
+	store, err := newStore(cfg, log)
+	if err != nil {
+		return nil, err
+	}
+	e.store = store
+	opts.RateLimiter = sharedRateLimiter(cfg, store, log)
 	client, err := leeloo.NewClient(opts)
 	if err != nil {
+		e.close()
 		return nil, err
 	}
 	e.client = client
@@ -187,10 +198,15 @@ func newEnv(cfg *Config, log *slog.Logger, stderr io.Writer) (*env, error) {
 		Mode: cfg.Confirm, Key: []byte(cfg.ConfirmKey), MaxSendsPerHour: cfg.MaxSendsPerHour,
 		ReadOnly: cfg.ReadOnly, ErrorResult: tools.ErrorResult, Logger: log,
 		ApprovalURL: e.page.url,
+		Store:       store, Tenant: stateTenant(cfg),
+		// A write is sent once, bounded by --timeout: an in-flight claim older
+		// than that (and a margin) belongs to a process that died mid-send.
+		SendLease: max(guard.DefaultSendLease, cfg.Timeout+time.Minute),
 	}
 	if cfg.AuditLog != "" {
 		f, err := os.OpenFile(cfg.AuditLog, os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o600)
 		if err != nil {
+			e.close()
 			return nil, fmt.Errorf("--audit-log: %w", err)
 		}
 		e.audit, gcfg.Audit = f, f
