@@ -165,9 +165,11 @@ func NewManifest(version string) (Manifest, error) {
 				Type: "string", Title: "Leeloo API token", Sensitive: true, Default: "",
 				Description: "Leeloo → settings → API. Sent only in the X-Leeloo-AuthToken header, never shown or logged. Leave empty for the demo sandbox.",
 			},
+			// Claude Desktop does not render MCP elicitation: preview is the
+			// mode that works there whatever the client declares.
 			"confirm": {
-				Type: "string", Title: "Confirmation mode", Default: "auto",
-				Description: "How sends and changes are confirmed: auto (the client's dialog if it supports MCP elicitation, else preview), elicit, preview (a preview, then the same call with its confirm_token) or off (no confirmation; still audited).",
+				Type: "string", Title: "Confirmation mode", Default: "preview",
+				Description: "How sends and changes are confirmed: preview (the tool shows what it would do; it runs only when called again with its single-use confirm_token after you agree), auto (the client's own dialog where it supports MCP elicitation, else preview), elicit, or off (no confirmation; still audited).",
 			},
 			"read_only": {
 				Type: "boolean", Title: "Read only", Default: false,
