@@ -72,6 +72,16 @@ func TestBinaryFormats(t *testing.T) {
 				defer f.Close()
 				assert.Equal(t, map[string]macho.Cpu{"amd64": macho.CpuAmd64, "arm64": macho.CpuArm64}[tg.goarch], f.Cpu)
 				assert.Equal(t, macho.TypeExec, f.Type)
+				if tg.goarch == "arm64" {
+					// Apple silicon runs no unsigned code; Go's linker signs
+					// ad hoc (LC_CODE_SIGNATURE).
+					signed := false
+					for _, l := range f.Loads {
+						raw := l.Raw()
+						signed = signed || (len(raw) >= 4 && f.ByteOrder.Uint32(raw) == 0x1d)
+					}
+					assert.True(t, signed, "an ad-hoc code signature")
+				}
 			case "windows":
 				f, err := pe.Open(path)
 				require.NoError(t, err)
