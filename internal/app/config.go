@@ -81,7 +81,7 @@ type envFlag struct {
 var flagSpecs = []envFlag{
 	{"base-url", "LEELOO_BASE_URL", "Leeloo API root"},
 	{"sandbox", "LEELOO_SANDBOX", "serve an in-process sandbox Leeloo with demo data (the default when LEELOO_API_TOKEN is unset)"},
-	{"transport", "LEELOO_TRANSPORT", "stdio, sse (legacy HTTP+SSE at /sse and /message) or http (Streamable HTTP at /mcp; legacy SSE alongside)"},
+	{"transport", "LEELOO_TRANSPORT", "stdio, http (Streamable HTTP at /mcp; legacy SSE alongside) or sse (legacy HTTP+SSE at /sse and /message: deprecated by the MCP spec, use http)"},
 	{"listen", "LEELOO_LISTEN", "address for the sse and http transports; a non-loopback address requires --http-token"},
 	{"http-token", "LEELOO_HTTP_TOKEN", "bearer token HTTP clients must send (Authorization: Bearer ...); prefer the variable: a flag's value is visible to other users in ps"},
 	{"allowed-origins", "LEELOO_ALLOWED_ORIGINS", "comma-separated browser Origins allowed besides loopback ones"},

@@ -16,10 +16,6 @@ import (
 	"github.com/leeloo-mcp/leeloo-mcp/tools"
 )
 
-// Version is the server version, set at build time with
-// -ldflags "-X github.com/leeloo-mcp/leeloo-mcp/internal/app.Version=...".
-var Version = "0.1.0"
-
 // Instructions tell the model how the ids relate and what to call first.
 const Instructions = `Leeloo.ai is a messenger-marketing CRM. Ids are 24 hex characters.
 - A person (person_id) has messenger accounts (account_id: one per Telegram, Facebook, Instagram, Viber, WhatsApp, SMS or email contact). Chats, send_message, send_template and subscribe_to_tunnel take an account_id; tags, comments, card updates and orders take a person_id. get_person lists a person's accounts; get_person_by_account goes the other way.
