@@ -174,6 +174,7 @@ func TestCallSubcommand(t *testing.T) {
 		assert.Equal(t, 0, r.code, r.stderr)
 		assert.Contains(t, r.stdout, "NOT SENT YET")
 		assert.Contains(t, r.stdout, "confirm_token")
+		assert.Contains(t, r.stderr, "WARNING: --confirm preview lets the model confirm its own sends and changes")
 	})
 }
 

@@ -58,6 +58,9 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	if cfg.Sandbox && cmd != "tools" {
 		fmt.Fprintf(stderr, "leeloo-mcp: serving the SANDBOX (%s): demo data, nothing reaches a real Leeloo account. Set LEELOO_API_TOKEN to use yours.\n", cfg.sandboxReason)
 	}
+	if cfg.Confirm == guard.ModePreview && cmd != "tools" {
+		fmt.Fprintln(stderr, "leeloo-mcp: WARNING: --confirm preview lets the model confirm its own sends and changes with the confirm_token it is given; use it only for trusted automations without a human. The default (auto) asks a human.")
+	}
 	switch cmd {
 	case "tools":
 		return printCatalog(stdout, stderr, env, markdown, stats)

@@ -131,8 +131,8 @@ func NewManifest(version string) (Manifest, error) {
 		Description:     "Work in a Leeloo.ai account: people, chats, templates, orders, tags and sales funnels, with every send confirmed.",
 		LongDescription: "Every Leeloo REST API v2 endpoint as a tool, chats and person cards as resources, and workflow prompts " +
 			"(chat summaries, lead follow-ups, funnel reports, re-engagement). Nothing that changes data or reaches a customer " +
-			"runs unconfirmed: the client asks the user (MCP elicitation) or the tool answers a preview, and only the identical " +
-			"call with its single-use confirm_token executes. Leave the API token empty to explore an embedded sandbox with demo data.",
+			"runs without a human's yes: the client's own dialog where it has one (MCP elicitation), else a link to a local approval " +
+			"page where one click sends it once; the model cannot approve. Leave the API token empty to explore an embedded sandbox with demo data.",
 		Author:     Author{Name: "the leeloo-mcp authors", URL: repoURL},
 		Repository: Repository{Type: "git", URL: repoURL + ".git"},
 		Homepage:   repoURL,
@@ -165,11 +165,11 @@ func NewManifest(version string) (Manifest, error) {
 				Type: "string", Title: "Leeloo API token", Sensitive: true, Default: "",
 				Description: "Leeloo → settings → API. Sent only in the X-Leeloo-AuthToken header, never shown or logged. Leave empty for the demo sandbox.",
 			},
-			// Claude Desktop does not render MCP elicitation: preview is the
-			// mode that works there whatever the client declares.
+			// Claude Desktop does not render MCP elicitation: auto gives it the
+			// approval page (and a cancelled elicitation carries its link).
 			"confirm": {
-				Type: "string", Title: "Confirmation mode", Default: "preview",
-				Description: "How sends and changes are confirmed: preview (the tool shows what it would do; it runs only when called again with its single-use confirm_token after you agree), auto (the client's own dialog where it supports MCP elicitation, else preview), elicit, or off (no confirmation; still audited).",
+				Type: "string", Title: "Confirmation mode", Default: "auto",
+				Description: "How sends and changes are confirmed: auto (the client's own dialog where it supports MCP elicitation, else a link to a local approval page where you approve or reject; the assistant cannot approve), page (always the approval page), preview (the assistant confirms with a token after showing you the preview: for trusted automations only), or off (no confirmation; still audited).",
 			},
 			"read_only": {
 				Type: "boolean", Title: "Read only", Default: false,
