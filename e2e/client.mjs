@@ -7,8 +7,8 @@
 // compiled with Ajv), every read tool with valid and some with bad arguments,
 // every mutating tool through the guard with an elicitation handler that
 // accepts and one that declines (with follow-up reads that show the change, or
-// that nothing changed), the preview/confirm_token fallback of --confirm auto
-// for a client without elicitation, and resources and prompts when the server
+// that nothing changed), the approval page of --confirm auto for a client
+// without elicitation, and resources and prompts when the server
 // declares them.
 //
 // Environment (all set by run.sh):
@@ -294,17 +294,35 @@ function expectElicited(P, name, s, before, mention) {
 }
 
 // mcp-go's legacy SSE session cannot send elicitation/create (it has no
-// RequestElicitation), so over SSE --confirm auto may instead answer a preview
-// with a confirm_token even though the client declares elicitation. That is
+// RequestElicitation), so over SSE --confirm auto asks for approval on the
+// approval page instead, even though the client declares elicitation. That is
 // accepted on SSE only; on stdio and Streamable HTTP elicitation is required.
-function fellBackToPreview(s, r, before) {
+function fellBackToPage(s, r, before) {
   return s.label === 'sse' && s.elicits.length === before && !r.err && r.res.isError !== true &&
-    r.sc?.executed === false && typeof r.sc?.confirm_token === 'string';
+    r.sc?.executed === false && typeof r.sc?.approval_url === 'string' && r.sc?.confirm_token === undefined;
+}
+
+// approveOnPage does what the human does on the approval page: open it, and
+// submit its form (decision 'approve' or 'reject') the way a browser posts
+// it, same-origin. It returns the HTTP status of the post and the page shown
+// after it.
+async function approveOnPage(url, decision = 'approve') {
+  const page = await fetch(url);
+  const html = await page.text();
+  const csrf = html.match(/name="csrf" value="([^"]+)"/)?.[1];
+  if (!csrf) return { status: page.status, html };
+  const res = await fetch(url, {
+    method: 'POST', redirect: 'manual',
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded', 'Sec-Fetch-Site': 'same-origin' },
+    body: new URLSearchParams({ csrf, decision }).toString(),
+  });
+  const after = await (await fetch(url)).text();
+  return { status: res.status, html: after, csrf };
 }
 
 // An executed mutation: success, not a preview.
 function expectExecuted(P, name, r, s, before, mention) {
-  if (!r.viaPreview) expectElicited(P, name, s, before, mention);
+  if (!r.viaPage) expectElicited(P, name, s, before, mention);
   if (!expectOk(P, name, r, { what: '(accepted)' })) return false;
   const isPreview = r.sc?.executed === false || r.sc?.confirm_token !== undefined || /NOT SENT YET|DRY RUN/.test(r.text);
   return check(!isPreview, `${P} ${name}: executed, not a preview`, short(r.text));
@@ -491,10 +509,12 @@ async function checkMutationsAccept(P, s, tag) {
     if (sp) check(false, `${P} ${name}: our arguments match its inputSchema`, sp);
     before = s.elicits.length;
     const r = await s.call(name, args);
-    if (!fellBackToPreview(s, r, before)) return r;
-    check(r.text.includes('NOT SENT'), `${P} ${name}: legacy SSE cannot elicit; auto mode answered a preview with confirm_token`, short(r.text));
-    const r2 = await s.call(name, { ...args, confirm_token: r.sc.confirm_token });
-    r2.viaPreview = true;
+    if (!fellBackToPage(s, r, before)) return r;
+    check(r.text.includes('NOT SENT'), `${P} ${name}: legacy SSE cannot elicit; auto mode asked for approval on the page`, short(r.text));
+    const page = await approveOnPage(r.sc.approval_url);
+    check(page.status === 303 && page.html.includes('Approved and done'), `${P} ${name}: approved once on the approval page`, `HTTP ${page.status}`);
+    const r2 = await s.call(name, args);
+    r2.viaPage = true;
     return r2;
   };
 
@@ -621,8 +641,8 @@ async function checkMutationsDecline(P, s, tag) {
   for (const [name, args] of cases) {
     const before = s.elicits.length;
     const r = await s.call(name, args);
-    if (fellBackToPreview(s, r, before)) {
-      check(r.text.includes('NOT SENT'), `${P} ${name}: legacy SSE cannot elicit; preview only, never confirmed`, short(r.text));
+    if (fellBackToPage(s, r, before)) {
+      check(r.text.includes('NOT SENT'), `${P} ${name}: legacy SSE cannot elicit; waits on the approval page, never approved`, short(r.text));
     } else {
       expectDeclined(P, name, r, s, before);
     }
@@ -643,43 +663,52 @@ async function checkMutationsDecline(P, s, tag) {
   check(order1.status === order0.status, `${P} declined update_manual_order: the order status is unchanged (${order0.status})`);
 }
 
-// A client without elicitation under --confirm auto: preview, confirm_token,
-// execute once, replay refused.
-async function checkPreviewFlow(P, s, tag) {
-  const uniq = `${tag}-${RUN}-preview`;
-  const text = `e2e ${uniq}: confirmed through a token`;
+// A client without elicitation under --confirm auto: a preview with the
+// approval page's link and no token; nothing the model sends executes it;
+// one approval on the page sends it once; the model learns the outcome by
+// calling again; a second approval sends nothing more.
+async function checkApprovalFlow(P, s, tag) {
+  const uniq = `${tag}-${RUN}-page`;
+  const text = `e2e ${uniq}: approved on the page`;
   const args = { account_id: SB.DemoAccountID, text };
 
   let r = await s.call('send_message', { ...args, dry_run: true });
   if (expectOk(P, 'send_message', r, { what: 'dry_run' })) {
-    check(r.sc.executed === false && r.sc.confirm_token === undefined && /DRY RUN/.test(r.text),
-      `${P} send_message dry_run: a preview without a token`, short(r.text));
+    check(r.sc.executed === false && r.sc.confirm_token === undefined && r.sc.approval_url === undefined && /DRY RUN/.test(r.text),
+      `${P} send_message dry_run: a preview without a token or a link`, short(r.text));
   }
   r = await s.call('send_message', args);
-  let token;
-  if (expectOk(P, 'send_message', r, { what: 'without confirm_token' })) {
-    token = r.sc.confirm_token;
-    check(r.sc.executed === false && typeof token === 'string' && token.length > 10 && r.text.includes(text) && /NOT SENT/.test(r.text),
-      `${P} send_message without elicitation: preview naming the text, executed false, confirm_token`, short(r.text));
+  let url;
+  if (expectOk(P, 'send_message', r, { what: 'without elicitation' })) {
+    url = r.sc.approval_url;
+    check(r.sc.executed === false && r.sc.confirm_token === undefined && typeof url === 'string' && r.text.includes(url) &&
+      r.text.includes(text) && /NOT SENT YET/.test(r.text) && /cannot approve it for them/.test(r.text),
+      `${P} send_message without elicitation: preview naming the text, the approval link, no token`, short(r.text));
+  }
+  if (!url) return;
+  // The model tries everything it can: the same call, a made-up token,
+  // allow_duplicate. Nothing is sent.
+  for (const extra of [{}, { confirm_token: 'A'.repeat(43) }, { allow_duplicate: true }]) {
+    await s.call('send_message', { ...args, ...extra });
   }
   let msgs = await chatMessages(s, SB.DemoAccountID);
-  check(countText(msgs, text) === 0, `${P} send_message preview: nothing sent yet`, `found ${countText(msgs, text)} times`);
-  if (!token) return;
+  check(countText(msgs, text) === 0, `${P} send_message awaiting approval: nothing the model called sent it`, `found ${countText(msgs, text)} times`);
 
-  r = await s.call('send_message', { account_id: SB.DemoAccountID, text: `${text} (altered)`, confirm_token: token });
-  expectToolError(P, 'send_message', r, ['confirm_token', 'does not match'], 'with the token but altered text');
-  r = await s.call('send_message', { ...args, confirm_token: token });
-  if (expectOk(P, 'send_message', r, { what: 'with confirm_token' })) {
-    check(r.sc.sent === true && r.sc.confirm_token === undefined, `${P} send_message with confirm_token: executed`, short(r.sc));
-  }
+  const page = await approveOnPage(url);
+  check(page.status === 303 && page.html.includes('Approved and done'), `${P} approval page: one click approves and executes`, `HTTP ${page.status}`);
   msgs = await chatMessages(s, SB.DemoAccountID);
-  check(countText(msgs, text) === 1, `${P} send_message with confirm_token: the text is in the chat once`, `found ${countText(msgs, text)} times`);
+  check(countText(msgs, text) === 1, `${P} approved send_message: the text is in the chat once`, `found ${countText(msgs, text)} times`);
 
-  r = await s.call('send_message', { ...args, confirm_token: token });
-  expectToolError(P, 'send_message', r, ['already used'], 'replaying the used confirm_token');
+  const again = await fetch(url, {
+    method: 'POST', redirect: 'manual',
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded', 'Sec-Fetch-Site': 'same-origin' },
+    body: new URLSearchParams({ csrf: page.csrf ?? '', decision: 'approve' }).toString(),
+  });
+  check(again.status === 303, `${P} approval page: a second click is answered with the outcome`, `HTTP ${again.status}`);
+  r = await s.call('send_message', args);
+  check(/Approved by the user and executed/.test(r.text) && r.sc?.executed === true, `${P} send_message called again: the model learns it was approved and executed`, short(r.text));
   msgs = await chatMessages(s, SB.DemoAccountID);
-  check(countText(msgs, text) === 1 && countText(msgs, '(altered)') === 0,
-    `${P} send_message replay/altered: still exactly one message, nothing else sent`, `found ${countText(msgs, text)} times`);
+  check(countText(msgs, text) === 1, `${P} approval: still exactly one message`, `found ${countText(msgs, text)} times`);
   check(s.elicits.length === 0, `${P} no elicitation was sent to a client without the capability`);
 }
 
@@ -846,7 +875,7 @@ async function runTransport(kind, urls, { preview }) {
   let n;
   try {
     n = await connect(kind, urls, null);
-    await step(P, 'preview flow', () => checkPreviewFlow(P, n, kind));
+    await step(P, 'approval page flow', () => checkApprovalFlow(P, n, kind));
   } catch (e) {
     check(false, `${P} connect (client without elicitation)`, e.message);
   } finally {
@@ -898,7 +927,8 @@ async function main() {
       } else if (!['stdio', 'sse', 'http'].includes(kind)) {
         check(false, `known transport ${kind}`);
       } else {
-        // The preview/confirm_token fallback runs on Streamable HTTP only.
+        // The approval page flow of a client without elicitation runs on
+        // Streamable HTTP only.
         await runTransport(kind, urls, { preview: kind === 'http' });
       }
     }

@@ -52,8 +52,10 @@ type Pending struct {
 	Created        time.Time
 	Expires        time.Time
 	State          PendingState
-	// Result is what happened, in the words the model and the human see.
-	Result string
+	// Result is what happened, in the words the model and the human see;
+	// Structured the executed result's structured content (created ids).
+	Result     string
+	Structured json.RawMessage `json:",omitempty"`
 	// Channel is how it was decided ("page", "elicitation"); By who decided,
 	// where known.
 	Channel, By string
@@ -302,7 +304,18 @@ func (g *Guard) Approve(ctx context.Context, id, channel, by string) (Pending, e
 	if res == nil || res.IsError {
 		state = PendingFailed
 	}
-	return g.approvals.settle(ctx, id, state, pendingResultText(res)), nil
+	var sc json.RawMessage
+	if res != nil && res.StructuredContent != nil {
+		sc, _ = json.Marshal(res.StructuredContent)
+	}
+	p, err = g.approvals.transition(ctx, id, PendingRunning, func(p *Pending) {
+		p.State, p.Result, p.Structured, p.Settled = state, pendingResultText(res), sc, g.now()
+	})
+	if err != nil {
+		// The action ran; only its record could not be updated.
+		g.logger.Error("approval outcome not recorded", "tool", p.Tool, "err", err)
+	}
+	return p, nil
 }
 
 // Reject discards the waiting action id: nothing is sent.
@@ -426,8 +439,12 @@ func (g *Guard) statusResult(p Pending) *mcp.CallToolResult {
 	if p.Result != "" && p.State != PendingRejected {
 		text += "\n\n" + p.Result
 	}
-	res := &mcp.CallToolResult{Content: []mcp.Content{mcp.NewTextContent(text)},
-		StructuredContent: map[string]any{"state": string(p.State), "executed": p.State == PendingExecuted}}
+	sc := map[string]any{}
+	if len(p.Structured) > 0 {
+		_ = json.Unmarshal(p.Structured, &sc)
+	}
+	sc["state"], sc["executed"] = string(p.State), p.State == PendingExecuted
+	res := &mcp.CallToolResult{Content: []mcp.Content{mcp.NewTextContent(text)}, StructuredContent: sc}
 	res.IsError = p.State == PendingFailed
 	return res
 }

@@ -44,6 +44,9 @@ type Config struct {
 	Timeout         time.Duration
 	RateLimit       int
 	CallsPerMinute  int
+	// ClientCallsPerMinute caps tool calls per HTTP client across its
+	// sessions.
+	ClientCallsPerMinute int
 	LogLevel        string
 	MaxBodyBytes    int64
 
@@ -97,7 +100,8 @@ var flagSpecs = []envFlag{
 	{"exclude-tools", "LEELOO_EXCLUDE_TOOLS", "comma-separated tool names to leave out"},
 	{"timeout", "LEELOO_TIMEOUT", "timeout of each request to Leeloo"},
 	{"rate-limit", "LEELOO_RATE_LIMIT", "requests per minute to Leeloo (the vendor allows 300)"},
-	{"calls-per-minute", "LEELOO_CALLS_PER_MINUTE", "tool calls per minute per MCP session, and per HTTP client (bearer token, else address) (negative: no cap)"},
+	{"calls-per-minute", "LEELOO_CALLS_PER_MINUTE", "tool calls per minute per MCP session (negative: no cap)"},
+	{"calls-per-minute-per-client", "LEELOO_CALLS_PER_MINUTE_PER_CLIENT", "tool calls per minute per HTTP client (its bearer token, else its address) across all its sessions (negative: no cap)"},
 	{"session-idle-timeout", "LEELOO_SESSION_IDLE_TIMEOUT", "Streamable HTTP sessions idle this long are ended (the client re-initialises)"},
 	{"max-sessions-per-client", "LEELOO_MAX_SESSIONS_PER_CLIENT", "open Streamable HTTP sessions per client; a new one ends the least recently used"},
 	{"max-connections", "LEELOO_MAX_CONNECTIONS", "HTTP connections served at once; more wait to be accepted"},
@@ -110,6 +114,9 @@ var flagSpecs = []envFlag{
 const (
 	defaultListen         = "127.0.0.1:8080"
 	defaultCallsPerMinute = 120
+	// A client may run a few sessions at once (several agents behind one
+	// token); a fresh session per call still meets this cap.
+	defaultClientCallsPerMinute = 4 * defaultCallsPerMinute
 	defaultMaxBodyBytes   = 1 << 20
 
 	defaultSessionIdleTimeout   = 30 * time.Minute
@@ -130,7 +137,7 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (*
 		"base-url": leeloo.DefaultBaseURL, "transport": "stdio", "listen": defaultListen, "confirm": string(guard.ModeAuto),
 		"max-sends-per-hour": strconv.Itoa(guard.DefaultMaxSendsPerHour), "toolsets": strings.Join(DefaultToolsets, ","),
 		"timeout": leeloo.DefaultTimeout.String(), "rate-limit": strconv.Itoa(leeloo.DefaultRequestsPerMin),
-		"calls-per-minute": strconv.Itoa(defaultCallsPerMinute), "log-level": "info", "sandbox": "false", "read-only": "false",
+		"calls-per-minute": strconv.Itoa(defaultCallsPerMinute), "calls-per-minute-per-client": strconv.Itoa(defaultClientCallsPerMinute), "log-level": "info", "sandbox": "false", "read-only": "false",
 		"session-idle-timeout": defaultSessionIdleTimeout.String(), "max-sessions-per-client": strconv.Itoa(defaultMaxSessionsPerClient),
 		"max-connections": strconv.Itoa(defaultMaxConnections), "http-body-timeout": defaultHTTPBodyTimeout.String(),
 		"http-idle-timeout": defaultHTTPIdleTimeout.String(), "approval-listen": "127.0.0.1:0",
@@ -218,6 +225,9 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (*
 		return nil, fs, err
 	}
 	if c.CallsPerMinute, err = parseInt("calls-per-minute", get("calls-per-minute")); err != nil {
+		return nil, fs, err
+	}
+	if c.ClientCallsPerMinute, err = parseInt("calls-per-minute-per-client", get("calls-per-minute-per-client")); err != nil {
 		return nil, fs, err
 	}
 	c.LogLevel = strings.ToLower(get("log-level"))

@@ -81,7 +81,7 @@ func TestHTTPSessionsPerClientCapped(t *testing.T) {
 // escape --calls-per-minute: the client's identity is counted too.
 func TestHTTPCallsPerMinutePerClient(t *testing.T) {
 	t.Parallel()
-	s := startHTTP(t, nil, "--transport", "http", "--sandbox", "--calls-per-minute", "3")
+	s := startHTTP(t, nil, "--transport", "http", "--sandbox", "--calls-per-minute-per-client", "3")
 	var texts []string
 	for i := range 5 {
 		h := legacySession(t, s.base)

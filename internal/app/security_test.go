@@ -291,7 +291,7 @@ func TestHTTPBodyLimit(t *testing.T) {
 func TestHTTPCallsPerMinute(t *testing.T) {
 	t.Parallel()
 	audit := filepath.Join(t.TempDir(), "audit.jsonl")
-	s := startHTTP(t, nil, "--transport", "http", "--sandbox", "--calls-per-minute", "2", "--confirm", "off", "--audit-log", audit)
+	s := startHTTP(t, nil, "--transport", "http", "--sandbox", "--calls-per-minute", "2", "--calls-per-minute-per-client", "2", "--confirm", "off", "--audit-log", audit)
 	ctx, cancel := context.WithTimeout(context.Background(), waitLimit)
 	defer cancel()
 

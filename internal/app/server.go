@@ -48,8 +48,8 @@ func buildServer(cfg *Config, client *leeloo.Client, g *guard.Guard, log *slog.L
 		server.WithLogging(),
 		server.WithElicitation(),
 	}
-	if cfg.CallsPerMinute > 0 {
-		opts = append(opts, server.WithToolHandlerMiddleware(sessionRateLimit(cfg.CallsPerMinute)))
+	if cfg.CallsPerMinute > 0 || cfg.ClientCallsPerMinute > 0 {
+		opts = append(opts, server.WithToolHandlerMiddleware(sessionRateLimit(cfg.CallsPerMinute, cfg.ClientCallsPerMinute)))
 	}
 	opts = append(opts, server.WithToolHandlerMiddleware(logCalls(log)), server.WithHooks(requestHooks()))
 	opts = append(opts, extraServerOptions(client)...)
@@ -76,26 +76,26 @@ func logCalls(log *slog.Logger) server.ToolHandlerMiddleware {
 }
 
 // sessionRateLimit caps tool calls per minute per MCP session and, on HTTP,
-// per client (clientIdentity), so a client cannot escape the cap by opening
-// a fresh session per call.
-func sessionRateLimit(perMinute int) server.ToolHandlerMiddleware {
-	w := &callWindows{perMinute: perMinute, windows: map[string]*callWindow{}}
+// per client (clientIdentity) across its sessions, so a client cannot escape
+// the cap by opening a fresh session per call.
+func sessionRateLimit(perSession, perClient int) server.ToolHandlerMiddleware {
+	w := &callWindows{windows: map[string]*callWindow{}}
 	return func(next server.ToolHandlerFunc) server.ToolHandlerFunc {
 		return func(ctx context.Context, req mcp.CallToolRequest) (*mcp.CallToolResult, error) {
 			now := time.Now()
-			if s := server.ClientSessionFromContext(ctx); s != nil && s.SessionID() != "" {
-				if wait, over := w.take("session:"+s.SessionID(), now); over {
+			if s := server.ClientSessionFromContext(ctx); s != nil && s.SessionID() != "" && perSession > 0 {
+				if wait, over := w.take("session:"+s.SessionID(), perSession, now); over {
 					return mcp.NewToolResultError(fmt.Sprintf(
 						"Too many tool calls in this session (limit %d per minute, --calls-per-minute). Wait %s. Nothing was done.",
-						perMinute, wait.Round(time.Second))), nil
+						perSession, wait.Round(time.Second))), nil
 				}
 			}
 			client, _ := ctx.Value(clientKey{}).(string)
-			if client != "" {
-				if wait, over := w.take("client:"+client, now); over {
+			if client != "" && perClient > 0 {
+				if wait, over := w.take("client:"+client, perClient, now); over {
 					return mcp.NewToolResultError(fmt.Sprintf(
-						"Too many tool calls from this client (limit %d per minute across its sessions, --calls-per-minute). Wait %s. Nothing was done.",
-						perMinute, wait.Round(time.Second))), nil
+						"Too many tool calls from this client (limit %d per minute across its sessions, --calls-per-minute-per-client). Wait %s. Nothing was done.",
+						perClient, wait.Round(time.Second))), nil
 				}
 			}
 			return next(ctx, req)
@@ -105,9 +105,8 @@ func sessionRateLimit(perMinute int) server.ToolHandlerMiddleware {
 
 // callWindows counts calls per key in fixed one-minute windows.
 type callWindows struct {
-	perMinute int
-	mu        sync.Mutex
-	windows   map[string]*callWindow
+	mu      sync.Mutex
+	windows map[string]*callWindow
 }
 
 type callWindow struct {
@@ -117,7 +116,7 @@ type callWindow struct {
 
 // take counts one call for key and reports whether it is over the limit and
 // how long until the window resets.
-func (c *callWindows) take(key string, now time.Time) (time.Duration, bool) {
+func (c *callWindows) take(key string, limit int, now time.Time) (time.Duration, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	w := c.windows[key]
@@ -133,7 +132,7 @@ func (c *callWindows) take(key string, now time.Time) (time.Duration, bool) {
 		c.windows[key] = w
 	}
 	w.n++
-	return w.start.Add(time.Minute).Sub(now), w.n > c.perMinute
+	return w.start.Add(time.Minute).Sub(now), w.n > limit
 }
 
 // MaxURIBytes is the longest resource URI a request may carry. Leeloo's are
