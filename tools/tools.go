@@ -27,6 +27,9 @@ type Deps struct {
 	Guard  *guard.Guard
 	// Now is the clock; time.Now when nil.
 	Now func() time.Time
+	// Sandbox marks every mutating preview and result: the data is demo
+	// data and nothing real is sent or changed.
+	Sandbox bool
 
 	tags tagCache
 }
@@ -257,8 +260,32 @@ func writeTool[A any, PA interface {
 		if act.Args == nil {
 			act.Args = canonicalArgs(a)
 		}
+		if d.Sandbox {
+			markSandbox(act)
+		}
 		return d.Guard.Run(ctx, req, PA(a).controls(), act), nil
 	})
+}
+
+// Sandbox marks: what the preview and the result of every mutation say when
+// the server serves the sandbox, so that "Sent to Олена" never reads as real.
+const (
+	SandboxPreviewMark = "SANDBOX (demo data): nothing real will be sent or changed. "
+	SandboxResultMark  = "SANDBOX (demo data): nothing real was sent or changed. "
+)
+
+// markSandbox prefixes the action's preview and its outcome with the sandbox
+// marks.
+func markSandbox(act *guard.Action) {
+	act.Preview = SandboxPreviewMark + act.Preview
+	exec := act.Execute
+	act.Execute = func(ctx context.Context) (*guard.Outcome, error) {
+		out, err := exec(ctx)
+		if out != nil {
+			out.Text = SandboxResultMark + out.Text
+		}
+		return out, err
+	}
 }
 
 // controlsHolder is embedded by mutating tools' argument structs.

@@ -20,8 +20,12 @@ func extraServerOptions(c *leeloo.Client) []server.ServerOption {
 }
 
 // registerExtras registers the resources, resource templates and prompts.
-func registerExtras(srv *server.MCPServer, c *leeloo.Client) {
+// In the sandbox, leeloo://sandbox says that nothing is real.
+func registerExtras(srv *server.MCPServer, c *leeloo.Client, sandbox bool) {
 	res, templates := resources.All(c)
+	if sandbox {
+		res = append(res, resources.Sandbox())
+	}
 	srv.AddResources(res...)
 	srv.AddResourceTemplates(templates...)
 	srv.AddPrompts(prompts.All()...)

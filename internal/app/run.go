@@ -54,8 +54,21 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	}
 	defer env.close()
 
-	if cfg.Sandbox && cmd != "tools" {
-		fmt.Fprintf(stderr, "leeloo-mcp: serving the SANDBOX (%s): demo data, nothing reaches a real Leeloo account. Set LEELOO_API_TOKEN to use yours.\n", cfg.sandboxReason)
+	// One line on stderr says what is running: a newcomer's `go run .` must
+	// not sit silent, and the sandbox is never a surprise.
+	note := ""
+	if cfg.Sandbox {
+		note = fmt.Sprintf("serving the SANDBOX (%s): demo data, nothing is real and nothing reaches a real Leeloo account. Set LEELOO_API_TOKEN to use yours.", cfg.sandboxReason)
+	}
+	switch {
+	case cmd == "" && cfg.Transport == "stdio":
+		line := "leeloo-mcp: waiting for an MCP client on stdin (an MCP server: run it from a client, or see --help)."
+		if note != "" {
+			line += " " + note
+		}
+		fmt.Fprintln(stderr, line)
+	case note != "" && cmd != "tools":
+		fmt.Fprintln(stderr, "leeloo-mcp: "+note)
 	}
 	switch cmd {
 	case "tools":
