@@ -111,6 +111,17 @@ func objectID(t time.Time, kind byte, n uint32) string {
 	return fmt.Sprintf("%08x9c41e7%02x0e%06x", uint32(t.Unix()), kind, n&0xffffff)
 }
 
+// idEpoch is the creation time seeded ids carry for the anchor time now: a
+// seeded record's id is built from idEpoch plus its age, never from the
+// clock, so every start of the sandbox gives the same record the same id.
+var idEpoch = time.Date(2026, 1, 15, 9, 0, 0, 0, time.UTC)
+
+// seedID is the id of a record seeded with creation time t when the seed is
+// anchored at now.
+func seedID(t, now time.Time, kind byte, n uint32) string {
+	return objectID(idEpoch.Add(t.Sub(now)), kind, n)
+}
+
 // validID reports whether s is 24 hex characters.
 func validID(s string) bool {
 	if len(s) != 24 {

@@ -18,7 +18,7 @@ func (st *store) seedCatalog(now time.Time) {
 	} {
 		id := n.id
 		if id == "" {
-			id = objectID(since(600-20*i), kindTag, uint32(i))
+			id = seedID(since(600-20*i), now, kindTag, uint32(i))
 		}
 		t := &tag{id: id, name: n.name}
 		st.tags = append(st.tags, t)
@@ -31,7 +31,7 @@ func (st *store) seedCatalog(now time.Time) {
 		created := since(700 - 110*i)
 		id := n.id
 		if id == "" {
-			id = objectID(created, kindUser, uint32(i))
+			id = seedID(created, now, kindUser, uint32(i))
 		}
 		u := &user{id: id, name: n.name, createdAt: created, updatedAt: since(30 - 5*i)}
 		st.users = append([]*user{u}, st.users...) // newest first
@@ -48,7 +48,7 @@ func (st *store) seedCatalog(now time.Time) {
 	} {
 		id := n.id
 		if id == "" {
-			id = objectID(since(650-30*i), kindConnection, uint32(i))
+			id = seedID(since(650-30*i), now, kindConnection, uint32(i))
 		}
 		cn := &connection{id: id, typ: n.typ, name: n.name, from: n.from}
 		st.connections = append(st.connections, cn)
@@ -76,7 +76,7 @@ func (st *store) seedCatalog(now time.Time) {
 		created := since(tn.age)
 		id := tn.id
 		if id == "" {
-			id = objectID(created, kindTunnel, tseq)
+			id = seedID(created, now, kindTunnel, tseq)
 		}
 		tseq++
 		t := &tunnel{id: id, name: tn.name, createdAt: created, updatedAt: since(tn.age / 3),
@@ -84,13 +84,13 @@ func (st *store) seedCatalog(now time.Time) {
 		for _, l := range tn.tools {
 			lid := l.id
 			if lid == "" {
-				lid = objectID(created, kindLeadgentool, lseq)
+				lid = seedID(created, now, kindLeadgentool, lseq)
 			}
 			src := &TrafficSource{
 				Type: "normal", Name: "Default traffic source", Description: "",
 				CompanyID: CompanyID, LeadgentoolID: lid, TunnelID: id, CreatedBy: UserID,
-				Hash: sourceHash(lseq), ResubscribeButtonID: objectID(created, kindButton, lseq),
-				CreatedAt: jsTime(created), UpdatedAt: jsTime(created), ID: objectID(created, kindTrafficSource, lseq),
+				Hash: sourceHash(lseq), ResubscribeButtonID: seedID(created, now, kindButton, lseq),
+				CreatedAt: jsTime(created), UpdatedAt: jsTime(created), ID: seedID(created, now, kindTrafficSource, lseq),
 			}
 			lseq++
 			st.sources[src.ID] = src
@@ -123,13 +123,13 @@ func (st *store) seedCatalog(now time.Time) {
 		created := since(500 - 100*i)
 		id := cat.id
 		if id == "" {
-			id = objectID(created, kindCategory, uint32(i))
+			id = seedID(created, now, kindCategory, uint32(i))
 		}
 		ct := &category{id: id, name: cat.name}
 		for _, tp := range cat.tpls {
 			tid := tp.id
 			if tid == "" {
-				tid = objectID(created, kindTemplate, tplSeq)
+				tid = seedID(created, now, kindTemplate, tplSeq)
 			}
 			tplSeq++
 			st.templates[tid] = &template{id: tid, name: tp.name, text: tp.text, categoryID: id}
@@ -147,7 +147,7 @@ func (st *store) seedCatalog(now time.Time) {
 		{title: "Подарунковий сертифікат", description: "Електронний сертифікат на 1000 грн", price: 1000, currency: "UAH"},
 	} {
 		if of.id == "" {
-			of.id = objectID(since(400-50*i), kindOffer, uint32(i))
+			of.id = seedID(since(400-50*i), now, kindOffer, uint32(i))
 		}
 		cp := of
 		st.offers[cp.id] = &cp
@@ -155,7 +155,7 @@ func (st *store) seedCatalog(now time.Time) {
 	}
 
 	st.payments[PaymentCreditsID] = "Оплата на рахунок ФОП"
-	st.payments[objectID(since(640), kindPaymentCredits, 1)] = "WayForPay"
+	st.payments[seedID(since(640), now, kindPaymentCredits, 1)] = "WayForPay"
 }
 
 // sourceHash is a short base-36 hash like the live traffic sources' "nn7n15".
