@@ -88,8 +88,8 @@ func GetOrder(d *Deps) Tool {
 
 type createOrderArgs struct {
 	PersonID         string `json:"person_id"`
-	OfferID          string `json:"offer_id"`
-	PaymentCreditsID string `json:"payment_credits_id" jsonschema_description:"Payment system id."`
+	OfferID          string `json:"offer_id" jsonschema_description:"In Leeloo: Offers, open one; the id ends its address. Or a name from leeloo://catalog."`
+	PaymentCreditsID string `json:"payment_credits_id" jsonschema_description:"In Leeloo: settings, payment systems. Or a name from leeloo://catalog."`
 	Email            string `json:"email,omitempty"`
 	Phone            string `json:"phone,omitempty"`
 	TransactionDate  string `json:"transaction_date,omitempty" jsonschema_description:"Default now."`
@@ -105,14 +105,18 @@ func CreateOrder(d *Deps) Tool {
 		name: "create_order", title: "Create manual order", toolset: "orders", endpoint: "POST /orders",
 		desc: "Create a manual order for a person.",
 	}, func(ctx context.Context, a *createOrderArgs) (*guard.Action, error) {
-		for _, c := range []struct{ f, v, h string }{
-			{"person_id", a.PersonID, findPerson}, {"offer_id", a.OfferID, "see the account's offers"},
-			{"payment_credits_id", a.PaymentCreditsID, "see the account's payment systems"},
-		} {
-			if err := checkID(c.f, c.v, c.h); err != nil {
-				return nil, err
-			}
+		if err := checkID("person_id", a.PersonID, findPerson); err != nil {
+			return nil, err
 		}
+		offer, err := d.resolveOffer(a.OfferID)
+		if err != nil {
+			return nil, err
+		}
+		pay, err := d.resolvePayment(a.PaymentCreditsID)
+		if err != nil {
+			return nil, err
+		}
+		a.OfferID, a.PaymentCreditsID = offer.id, pay.id
 		if a.ManagerID != "" {
 			if err := checkID("manager_id", a.ManagerID, findUser); err != nil {
 				return nil, err
@@ -146,8 +150,8 @@ func CreateOrder(d *Deps) Tool {
 			notify = "the customer IS notified by Leeloo"
 		}
 		return &guard.Action{
-			Preview: fmt.Sprintf("Create a manual order of offer %s (amount and currency as the offer sets them) for %s, payment system %s, dated %s; %s.",
-				a.OfferID, personLabel(p, a.PersonID), a.PaymentCreditsID, when.Format(time.RFC3339), notify),
+			Preview: fmt.Sprintf("Create an order of %s via %s for %s, dated %s; %s.",
+				offer.label, pay.label, personLabel(p, a.PersonID), when.Format(time.RFC3339), notify),
 			CustomerFacing: a.NotifyCustomer,
 			DuplicateKey:   "create_order\x00" + a.PersonID + "\x00" + a.OfferID + "\x00" + a.PaymentCreditsID,
 			AllowDuplicate: a.AllowDuplicate,

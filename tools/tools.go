@@ -17,6 +17,7 @@ import (
 	"github.com/mark3labs/mcp-go/server"
 
 	"github.com/leeloo-mcp/leeloo-mcp/guard"
+	"github.com/leeloo-mcp/leeloo-mcp/internal/catalog"
 	"github.com/leeloo-mcp/leeloo-mcp/internal/render"
 	"github.com/leeloo-mcp/leeloo-mcp/leeloo"
 )
@@ -30,6 +31,10 @@ type Deps struct {
 	// Sandbox marks every mutating preview and result: the data is demo
 	// data and nothing real is sent or changed.
 	Sandbox bool
+	// Catalog is the account catalog (--catalog): names and prices of
+	// offers, payment systems, tunnel blocks and template variables, which
+	// the API cannot list; nil when there is none.
+	Catalog *catalog.Catalog
 
 	tags tagCache
 }

@@ -135,7 +135,7 @@ func GetTunnelStats(d *Deps) Tool {
 type subscribeArgs struct {
 	AccountID     string `json:"account_id"`
 	TunnelID      string `json:"tunnel_id"`
-	TunnelBlockID string `json:"tunnel_block_id" jsonschema_description:"Block to start at."`
+	TunnelBlockID string `json:"tunnel_block_id" jsonschema_description:"Block to start at. In Leeloo's tunnel editor: open the block; the id is in its address. Or a name from leeloo://catalog."`
 	guard.DuplicateControl
 	controlsHolder
 }
@@ -154,9 +154,11 @@ func SubscribeToTunnel(d *Deps) Tool {
 		if err := checkID("tunnel_id", a.TunnelID, findTunnel); err != nil {
 			return nil, err
 		}
-		if err := checkID("tunnel_block_id", a.TunnelBlockID, "copy it from the tunnel in Leeloo's editor"); err != nil {
+		block, err := d.resolveBlock(a.TunnelBlockID, a.TunnelID)
+		if err != nil {
 			return nil, err
 		}
+		a.TunnelBlockID = block.id
 		r, err := d.lookupRecipient(ctx, a.AccountID, false)
 		if err != nil {
 			return nil, err
@@ -170,7 +172,7 @@ func SubscribeToTunnel(d *Deps) Tool {
 			tunnel = fmt.Sprintf("tunnel %s (%s)", render.Quote(t.Name, 80), a.TunnelID)
 		}
 		return &guard.Action{
-			Preview:        fmt.Sprintf("Subscribe %s to %s at block %s: its bot flow starts messaging the customer.", r.label(), tunnel, a.TunnelBlockID),
+			Preview:        fmt.Sprintf("Subscribe %s to %s at block %s: its bot flow starts messaging the customer.", r.label(), tunnel, block.label),
 			Warnings:       r.warnings,
 			DuplicateKey:   "subscribe_to_tunnel\x00" + a.AccountID + "\x00" + a.TunnelID + "\x00" + a.TunnelBlockID,
 			AllowDuplicate: a.AllowDuplicate,

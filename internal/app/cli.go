@@ -135,6 +135,7 @@ func callOnce(ctx context.Context, stdout, stderr io.Writer, e *env, args []stri
 // from the code.
 func ResourcesMarkdown() string {
 	res, templates := resources.All(nil)
+	res = append(res, resources.Catalog(nil))
 	var b strings.Builder
 	b.WriteString("| resource | type | what it is |\n|---|---|---|\n")
 	for _, t := range templates {

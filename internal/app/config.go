@@ -52,6 +52,9 @@ type Config struct {
 	HTTPBodyTimeout      time.Duration
 	HTTPIdleTimeout      time.Duration
 
+	// Catalog is the account catalog file (--catalog); "" for none.
+	Catalog string
+
 	// sandboxReason says why the sandbox is on, for the start-up notice.
 	sandboxReason string
 }
@@ -91,6 +94,7 @@ var flagSpecs = []envFlag{
 	{"http-body-timeout", "LEELOO_HTTP_BODY_TIMEOUT", "time an HTTP client has to send a request body"},
 	{"http-idle-timeout", "LEELOO_HTTP_IDLE_TIMEOUT", "idle keep-alive HTTP connections are closed after this"},
 	{"log-level", "LEELOO_LOG_LEVEL", "debug, info, warn or error (logs go to stderr)"},
+	{"catalog", "LEELOO_CATALOG", "account catalog JSON file: offers, payment systems, tunnel blocks and template variables by id and name, which the API cannot list (the sandbox ships its own)"},
 }
 
 // Defaults.
@@ -213,6 +217,7 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (*
 		return nil, fs, fmt.Errorf("--log-level %q: want debug, info, warn or error", c.LogLevel)
 	}
 	c.MaxBodyBytes = defaultMaxBodyBytes
+	c.Catalog = get("catalog")
 	for _, d := range []struct {
 		name string
 		dst  *time.Duration

@@ -40,6 +40,7 @@ func flagCases() map[string]flagCase {
 		"rate-limit":              {"10", "20", strconv.Itoa(leeloo.DefaultRequestsPerMin), func(c *Config) string { return strconv.Itoa(c.RateLimit) }},
 		"calls-per-minute":        {"3", "-1", strconv.Itoa(defaultCallsPerMinute), func(c *Config) string { return strconv.Itoa(c.CallsPerMinute) }},
 		"log-level":               {"debug", "warn", "info", func(c *Config) string { return c.LogLevel }},
+		"catalog":                 {"/tmp/flag-catalog.json", "/tmp/env-catalog.json", "", func(c *Config) string { return c.Catalog }},
 		"session-idle-timeout":    {"5m0s", "1h0m0s", defaultSessionIdleTimeout.String(), func(c *Config) string { return c.SessionIdleTimeout.String() }},
 		"max-sessions-per-client": {"4", "8", strconv.Itoa(defaultMaxSessionsPerClient), func(c *Config) string { return strconv.Itoa(c.MaxSessionsPerClient) }},
 		"max-connections":         {"10", "20", strconv.Itoa(defaultMaxConnections), func(c *Config) string { return strconv.Itoa(c.MaxConnections) }},

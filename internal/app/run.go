@@ -50,6 +50,9 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	env, err := newEnv(cfg, log)
 	if err != nil {
 		fmt.Fprintln(stderr, "leeloo-mcp:", err)
+		if errors.As(err, new(configError)) {
+			return 2
+		}
 		return 1
 	}
 	defer env.close()
@@ -206,7 +209,12 @@ func newEnv(cfg *Config, log *slog.Logger) (*env, error) {
 		e.close()
 		return nil, err
 	}
-	srv, selected, err := buildServer(cfg, client, e.guard, log)
+	cat, err := loadCatalog(cfg)
+	if err != nil {
+		e.close()
+		return nil, err
+	}
+	srv, selected, err := buildServer(cfg, client, e.guard, cat, log)
 	if err != nil {
 		e.close()
 		return nil, err

@@ -12,6 +12,7 @@ import (
 	"github.com/mark3labs/mcp-go/server"
 
 	"github.com/leeloo-mcp/leeloo-mcp/guard"
+	"github.com/leeloo-mcp/leeloo-mcp/internal/catalog"
 	"github.com/leeloo-mcp/leeloo-mcp/leeloo"
 	"github.com/leeloo-mcp/leeloo-mcp/tools"
 )
@@ -43,8 +44,8 @@ const (
 )
 
 // buildServer assembles the MCP server for cfg around client.
-func buildServer(cfg *Config, client *leeloo.Client, g *guard.Guard, log *slog.Logger) (*server.MCPServer, []tools.Tool, error) {
-	deps := &tools.Deps{Client: client, Guard: g, Sandbox: cfg.Sandbox}
+func buildServer(cfg *Config, client *leeloo.Client, g *guard.Guard, cat *catalog.Catalog, log *slog.Logger) (*server.MCPServer, []tools.Tool, error) {
+	deps := &tools.Deps{Client: client, Guard: g, Sandbox: cfg.Sandbox, Catalog: cat}
 	selected, err := tools.Select(tools.All(deps), tools.Selection{
 		Toolsets: cfg.Toolsets, Tools: cfg.Tools, Exclude: cfg.ExcludeTools, ReadOnly: cfg.ReadOnly,
 	})
@@ -69,10 +70,10 @@ func buildServer(cfg *Config, client *leeloo.Client, g *guard.Guard, log *slog.L
 		opts = append(opts, server.WithToolHandlerMiddleware(sessionRateLimit(cfg.CallsPerMinute)))
 	}
 	opts = append(opts, server.WithToolHandlerMiddleware(logCalls(log)), server.WithHooks(requestHooks()))
-	opts = append(opts, extraServerOptions(client)...)
+	opts = append(opts, extraServerOptions(client, cat)...)
 	srv := server.NewMCPServer("leeloo-mcp", Version, opts...)
 	srv.AddTools(tools.ServerTools(selected)...)
-	registerExtras(srv, client, cfg.Sandbox)
+	registerExtras(srv, client, cat, cfg.Sandbox)
 	return srv, selected, nil
 }
 

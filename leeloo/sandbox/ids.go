@@ -57,6 +57,11 @@ const (
 	// LeadgentoolID is the LINK leadgentool "Telegram bot link" of TunnelID.
 	LeadgentoolID = "65d1c0a8e4b0a1000c000702"
 
+	// TunnelBlockID is the block "Старт: вітання" of TunnelID, where
+	// subscribe_to_tunnel starts the bot flow (blocks are in the sandbox's
+	// account catalog; the API cannot list them).
+	TunnelBlockID = "65d1c0a8e4b0a1000c000f01"
+
 	// TemplateCategoryID is the template category "Продажі" (sales).
 	TemplateCategoryID = "65d1c0a8e4b0a1000c000801"
 	// TemplateID is the template "Вітання зі знижкою" in TemplateCategoryID; its
@@ -101,6 +106,7 @@ const (
 	kindComment
 	kindCall
 	kindButton
+	kindBlock
 	kindRuntime byte = 0xf0
 )
 

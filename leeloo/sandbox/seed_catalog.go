@@ -56,22 +56,23 @@ func (st *store) seedCatalog(now time.Time) {
 	}
 
 	type lgt struct{ id, name, typ string }
-	var tseq, lseq uint32
+	var tseq, lseq, bseq uint32
 	for _, tn := range []struct {
 		id, name                             string
 		age                                  int
 		visits, uniqVisits, shows, uniqShows int
 		expenses                             float64
 		tools                                []lgt
+		blocks                               []string
 	}{
-		{"", "Default tunnel", 690, 800, 650, 800, 650, 0, []lgt{{"", "Default leadgentool", "DEFAULT"}}},
+		{"", "Default tunnel", 690, 800, 650, 800, 650, 0, []lgt{{"", "Default leadgentool", "DEFAULT"}}, []string{"Start"}},
 		{TunnelID, "Lumi: основна воронка", 420, 5200, 3100, 12800, 7400, 850, []lgt{
 			{LeadgentoolID, "Telegram bot link", "LINK"}, {"", "QR на упаковці", "QR"}, {"", "Віджет на сайті", "WIDGET"},
-		}},
+		}, []string{"Старт: вітання", "Підбір догляду", "Пропозиція курсу"}},
 		{"", "Вебінар: догляд взимку", 150, 2100, 1500, 6400, 4100, 1200, []lgt{
 			{"", "Реєстрація на вебінар", "FORM"}, {"", "Facebook Ads: вебінар", "FB_AD"},
-		}},
-		{"", "Wholesale B2B", 60, 300, 210, 900, 500, 150, []lgt{{"", "Wholesale popup", "POPUP"}}},
+		}, []string{"Реєстрація", "Нагадування за день"}},
+		{"", "Wholesale B2B", 60, 300, 210, 900, 500, 150, []lgt{{"", "Wholesale popup", "POPUP"}}, []string{"Price list"}},
 	} {
 		created := since(tn.age)
 		id := tn.id
@@ -97,6 +98,14 @@ func (st *store) seedCatalog(now time.Time) {
 			st.sourceOrder = append(st.sourceOrder, src)
 			st.leadgentools[lid] = &leadgentool{id: lid, name: l.name, typ: l.typ, tunnelID: id, sourceID: src.ID}
 			t.leadgentools = append(t.leadgentools, lid)
+		}
+		for _, name := range tn.blocks {
+			bid := seedID(created, now, kindBlock, bseq)
+			if id == TunnelID && len(t.blocks) == 0 {
+				bid = TunnelBlockID
+			}
+			bseq++
+			t.blocks = append(t.blocks, [2]string{bid, name})
 		}
 		st.tunnels = append([]*tunnel{t}, st.tunnels...) // newest first
 		st.tunnelByID[id] = t
