@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"regexp"
 	"strings"
 	"sync"
 	"time"
@@ -126,6 +127,18 @@ func (l LastMessage) dates() (from, to time.Time, err error) {
 		to, err = parseDate("last_message_to", l.To)
 	}
 	return
+}
+
+var emailRE = regexp.MustCompile(`^[^@\s<>(),;:"]+@[^@\s<>(),;:"]+\.[^@\s<>(),;:".]{2,}$`)
+
+// checkEmail refuses what Leeloo would reject as NOT_VALID_EMAIL, before
+// anyone is asked to approve it; an empty value passes.
+func checkEmail(field, v string) error {
+	v = strings.TrimSpace(v)
+	if v == "" || emailRE.MatchString(v) {
+		return nil
+	}
+	return argErrorf("%s %q is not an e-mail address (like name@example.com)", field, v)
 }
 
 // checkText bounds free text a tool sends.

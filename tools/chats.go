@@ -127,6 +127,8 @@ var replyWindows = map[string]time.Duration{
 type recipient struct {
 	accountID, personID, name, channel string
 	warnings                           []string
+	// subs is the person's subscribe history (which tunnels they are in).
+	subs []leeloo.SubscribeEntry
 }
 
 func (r recipient) label() string {
@@ -154,7 +156,7 @@ func (d *Deps) lookupRecipient(ctx context.Context, accountID string, template b
 		r.warnings = append(r.warnings, "could not look the recipient up: "+describeError(err))
 		return r, nil
 	}
-	r.personID, r.name = p.ID, render.Field(p.Name, 60)
+	r.personID, r.name, r.subs = p.ID, render.Field(p.Name, 60), p.SubscribeHistory
 	for _, acc := range p.Accounts {
 		if acc.AccountID == accountID {
 			r.channel = acc.From

@@ -117,6 +117,9 @@ func CreateOrder(d *Deps) Tool {
 			return nil, err
 		}
 		a.OfferID, a.PaymentCreditsID = offer.id, pay.id
+		if err := checkEmail("email", a.Email); err != nil {
+			return nil, err
+		}
 		if a.ManagerID != "" {
 			if err := checkID("manager_id", a.ManagerID, findUser); err != nil {
 				return nil, err
@@ -212,6 +215,7 @@ func UpdateManualOrder(d *Deps) Tool {
 			paid = t
 		}
 		act := &guard.Action{}
+		partialNote := ""
 		o, _, err := d.Client.Orders.Get(ctx, a.OrderID)
 		switch {
 		case isNotFound(err):
@@ -222,9 +226,13 @@ func UpdateManualOrder(d *Deps) Tool {
 			if o.PaymentMethod != "" && o.PaymentMethod != leeloo.PaymentManual {
 				return nil, argErrorf("order %s is paid through %s, not a manual order: only MANUAL orders can be resolved or rejected here", a.OrderID, o.PaymentMethod)
 			}
-			if o.Status != "" && o.Status != leeloo.OrderOpened {
-				act.Warnings = append(act.Warnings, "the order is already "+o.Status)
+			switch st := strings.ToUpper(o.Status); {
+			case st == leeloo.OrderResolved || st == leeloo.OrderRejected:
+				return nil, argErrorf("order %s is already %s: only an OPENED manual order can be resolved or rejected", a.OrderID, st)
+			case st != "" && st != leeloo.OrderOpened:
+				act.Warnings = append(act.Warnings, "the order is "+render.Field(o.Status, 20)+", not OPENED: Leeloo may refuse it")
 			}
+			partialNote = " Leeloo refuses an order with partial payments, and its API does not show them: if this one was paid in parts, resolve it in Leeloo instead."
 		}
 		what := fmt.Sprintf("order %s", a.OrderID)
 		if o != nil && o.Title != "" {
@@ -234,7 +242,7 @@ func UpdateManualOrder(d *Deps) Tool {
 		if a.Price > 0 {
 			act.Preview += fmt.Sprintf(", amount received %v %s", a.Price, a.Currency)
 		}
-		act.Preview += "."
+		act.Preview += "." + partialNote
 		req := leeloo.UpdateManualOrderRequest{Status: a.Status, PaymentDate: paid, Currency: a.Currency, Price: a.Price, UserComments: a.UserComments}
 		act.Execute = func(ctx context.Context) (*guard.Outcome, error) {
 			u, _, err := d.Client.Orders.UpdateManual(ctx, a.OrderID, req)

@@ -171,6 +171,12 @@ func SubscribeToTunnel(d *Deps) Tool {
 		case err == nil:
 			tunnel = fmt.Sprintf("tunnel %s (%s)", render.Quote(t.Name, 80), a.TunnelID)
 		}
+		for _, sb := range r.subs {
+			if sb.TunnelID == a.TunnelID && (sb.AccountID == "" || sb.AccountID == a.AccountID) {
+				r.warnings = append(r.warnings, "this account is already subscribed to the tunnel: subscribing again restarts its bot flow at this block, and the customer gets its messages again")
+				break
+			}
+		}
 		return &guard.Action{
 			Preview:        fmt.Sprintf("Subscribe %s to %s at block %s: its bot flow starts messaging the customer.", r.label(), tunnel, block.label),
 			Warnings:       r.warnings,
