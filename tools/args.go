@@ -124,7 +124,12 @@ func (l LastMessage) dates() (from, to time.Time, err error) {
 		}
 	}
 	if strings.TrimSpace(l.To) != "" {
-		to, err = parseDate("last_message_to", l.To)
+		if to, err = parseDate("last_message_to", l.To); err != nil {
+			return
+		}
+	}
+	if !from.IsZero() && !to.IsZero() && from.After(to) {
+		err = argErrorf("last_message_from %s is after last_message_to %s: that range holds nothing; swap them", strings.TrimSpace(l.From), strings.TrimSpace(l.To))
 	}
 	return
 }

@@ -70,3 +70,18 @@ func TestSubscribeAlreadyInTunnel(t *testing.T) {
 		"tunnel_block_id": sandbox.TunnelBlockID, "dry_run": true})
 	assert.NotContains(t, r.Text(), "already subscribed")
 }
+
+// TestMisleadingInputsRefused: an inverted date range is refused rather than
+// answering 0 results, and a national phone number asks for the country code
+// rather than searching "+0…".
+func TestMisleadingInputsRefused(t *testing.T) {
+	h := newToolsHarness(t, guard.ModeOff)
+	for _, tool := range []string{"search_people", "list_communication_channels"} {
+		r := h.fail(tool, map[string]any{"last_message_from": "2026-03-01", "last_message_to": "2026-02-01"})
+		assert.Contains(t, r.Text(), "last_message_from 2026-03-01 is after last_message_to 2026-02-01", tool)
+	}
+	r := h.fail("search_people", map[string]any{"phone": "0671234567"})
+	assert.Contains(t, r.Text(), "country code")
+	assert.NotContains(t, r.Text(), "+0671234567 not found")
+	assert.Empty(t, h.upstream(), "nothing asked of Leeloo")
+}

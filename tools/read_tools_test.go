@@ -604,7 +604,7 @@ func TestReadToolErrors(t *testing.T) {
 				h.sb.Inject(sandbox.FormatError(http.MethodGet, "/users", map[string]string{"offset": "NOT_VALID"}))
 			},
 			want: []upstream{pq("/users", "limit=20&offset=0")},
-			msg:  []string{"Leeloo refused GET /users (HTTP 200 FORMAT_ERROR): offset is NOT_VALID.", "list_users"}},
+			msg:  []string{"Leeloo refused GET /users (HTTP 200 FORMAT_ERROR): offset is NOT_VALID."}}, // no id hint: offset is no id
 		{name: "a rejected token", tool: "list_tags",
 			setup: func(t *testing.T, h *toolsHarness) {
 				h.sb.Inject(sandbox.FormatError(http.MethodGet, "/tags", map[string]string{"authToken": "REQUIRED"}))
