@@ -88,6 +88,10 @@ func callOnce(ctx context.Context, stdout, stderr io.Writer, e *env, args []stri
 		fmt.Fprintln(stderr, "usage: leeloo-mcp call TOOL ['{\"arg\": \"value\"}']")
 		return 2
 	}
+	if !e.served(args[0]) {
+		fmt.Fprintln(stderr, "leeloo-mcp:", whyHidden(e.cfg, args[0]))
+		return 1
+	}
 	arguments := json.RawMessage(`{}`)
 	if len(args) == 2 && strings.TrimSpace(args[1]) != "" {
 		if !json.Valid([]byte(args[1])) {

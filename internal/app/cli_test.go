@@ -134,7 +134,7 @@ func TestCallSubcommand(t *testing.T) {
 	t.Run("unknown tool", func(t *testing.T) {
 		r := runApp(t, nil, "call", "nope")
 		assert.Equal(t, 1, r.code)
-		assert.Contains(t, r.stderr, "tool 'nope' not found")
+		assert.Contains(t, r.stderr, "no tool nope in the catalog")
 		assert.Empty(t, r.stdout)
 	})
 	t.Run("invalid JSON", func(t *testing.T) {
@@ -163,11 +163,11 @@ func TestCallSubcommand(t *testing.T) {
 		} {
 			r := runApp(t, nil, args...)
 			assert.Equal(t, 1, r.code, "%v: %s", args, r.stderr)
-			assert.Contains(t, r.stderr, "tool 'send_message' not found", args)
+			assert.Contains(t, r.stderr, "the server runs read-only", args)
 		}
 		r := runApp(t, map[string]string{"LEELOO_READ_ONLY": "true"}, "call", "send_message", send)
 		assert.Equal(t, 1, r.code)
-		assert.Contains(t, r.stderr, "tool 'send_message' not found")
+		assert.Contains(t, r.stderr, "the server runs read-only")
 	})
 	t.Run("a mutation previews by default", func(t *testing.T) {
 		r := runApp(t, nil, "call", "add_tag", addTagArgs)

@@ -56,6 +56,7 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return 1
 	}
 	defer env.close()
+	warnSelection(stderr, cfg, env.tools)
 
 	// One line on stderr says what is running: a newcomer's `go run .` must
 	// not sit silent, and the sandbox is never a surprise.
