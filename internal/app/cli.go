@@ -82,6 +82,46 @@ func toolsListBytes(e *env) (int, error) {
 	return len(b), err
 }
 
+// ExitPreview is call's exit code when nothing was sent or changed: the
+// answer is a preview (or a dry run) awaiting confirmation.
+const ExitPreview = 3
+
+// isPreview reports whether a tool result is a preview: the guard answers
+// executed: false.
+func isPreview(res *mcp.CallToolResult) bool {
+	if res.IsError || res.StructuredContent == nil {
+		return false
+	}
+	b, _ := json.Marshal(res.StructuredContent)
+	var sc struct {
+		Executed *bool `json:"executed"`
+	}
+	return json.Unmarshal(b, &sc) == nil && sc.Executed != nil && !*sc.Executed
+}
+
+// withoutToken drops the confirm_token from a preview printed by call when
+// no LEELOO_CONFIRM_KEY is set: the key dies with this process, so the token
+// could never be used, and says how to go on instead.
+func withoutToken(text string) string {
+	lines := strings.Split(text, "\n")
+	out := lines[:0]
+	had := false
+	for i, l := range lines {
+		switch {
+		case strings.HasPrefix(l, "confirm_token: "):
+			had = true
+			continue
+		case i == 0 && strings.HasPrefix(l, "NOT SENT YET."):
+			l = "NOT SENT: a preview only; nothing was sent or changed."
+		}
+		out = append(out, l)
+	}
+	if !had {
+		return text
+	}
+	return strings.Join(out, "\n") + "\nTo execute it from the shell, run the same call with --confirm off (for scripts you trust), or set the same LEELOO_CONFIRM_KEY for this call and a second one that passes the confirm_token this call then prints."
+}
+
 // callOnce runs one tool call in process and prints its text result.
 func callOnce(ctx context.Context, stdout, stderr io.Writer, e *env, args []string) int {
 	if len(args) < 1 || len(args) > 2 {
@@ -117,13 +157,21 @@ func callOnce(ctx context.Context, stdout, stderr io.Writer, e *env, args []stri
 			fmt.Fprintln(stderr, "leeloo-mcp: empty result")
 			return 1
 		}
+		preview := isPreview(res)
 		for _, c := range res.Content {
 			if tc, ok := mcp.AsTextContent(c); ok {
-				fmt.Fprintln(stdout, tc.Text)
+				text := tc.Text
+				if preview && e.cfg.ConfirmKey == "" {
+					text = withoutToken(text)
+				}
+				fmt.Fprintln(stdout, text)
 			}
 		}
-		if res.IsError {
+		switch {
+		case res.IsError:
 			return 1
+		case preview:
+			return ExitPreview
 		}
 		return 0
 	case mcp.JSONRPCError:

@@ -169,11 +169,33 @@ func TestCallSubcommand(t *testing.T) {
 		assert.Equal(t, 1, r.code)
 		assert.Contains(t, r.stderr, "the server runs read-only")
 	})
-	t.Run("a mutation previews by default", func(t *testing.T) {
+	t.Run("a mutation previews by default, with its own exit code", func(t *testing.T) {
 		r := runApp(t, nil, "call", "add_tag", addTagArgs)
+		assert.Equal(t, ExitPreview, r.code, r.stderr)
+		assert.Contains(t, r.stdout, "NOT SENT")
+		assert.NotContains(t, r.stdout, "confirm_token:", "without LEELOO_CONFIRM_KEY the token could never be used")
+		assert.Contains(t, r.stdout, "LEELOO_CONFIRM_KEY")
+		assert.Contains(t, r.stdout, "--confirm off")
+	})
+	t.Run("a preview confirmed from a second call with a shared key", func(t *testing.T) {
+		key := map[string]string{"LEELOO_CONFIRM_KEY": "k-0123456789abcdef0123456789abcdef"}
+		r := runApp(t, key, "call", "add_tag", addTagArgs)
+		assert.Equal(t, ExitPreview, r.code, r.stderr)
+		require.Contains(t, r.stdout, "confirm_token: ")
+		tok := strings.TrimSpace(strings.SplitN(r.stdout[strings.Index(r.stdout, "confirm_token: ")+len("confirm_token: "):], "\n", 2)[0])
+		args := strings.TrimSuffix(addTagArgs, "}") + `,"confirm_token":"` + tok + `"}`
+		r = runApp(t, key, "call", "add_tag", args)
+		assert.Equal(t, 0, r.code, r.stdout+r.stderr)
+	})
+	t.Run("a dry run exits as a preview", func(t *testing.T) {
+		r := runApp(t, nil, "--confirm", "off", "call", "add_tag", strings.TrimSuffix(addTagArgs, "}")+`,"dry_run":true}`)
+		assert.Equal(t, ExitPreview, r.code, r.stderr)
+		r = runApp(t, nil, "--confirm", "off", "call", "add_tag", addTagArgs)
 		assert.Equal(t, 0, r.code, r.stderr)
-		assert.Contains(t, r.stdout, "NOT SENT YET")
-		assert.Contains(t, r.stdout, "confirm_token")
+	})
+	t.Run("help documents the exit codes", func(t *testing.T) {
+		r := runApp(t, nil, "--help")
+		assert.Contains(t, r.stderr, "3  a preview or dry run: nothing was sent or changed")
 	})
 }
 

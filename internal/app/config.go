@@ -295,7 +295,11 @@ Usage:
   leeloo-mcp tools [--markdown|--stats] [flags]
                                      print the tool catalog
   leeloo-mcp call TOOL '{json}' [flags]
-                                     call one tool and print its result
+                                     call one tool and print its result; exit
+                                     0  done
+                                     1  an error result, or the tool is not served
+                                     2  a usage or configuration error
+                                     3  a preview or dry run: nothing was sent or changed
 
 Environment:
   LEELOO_API_TOKEN    the account's API token (never printed or logged);
