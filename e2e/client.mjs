@@ -403,8 +403,8 @@ async function checkReads(P, s) {
 
   await run('list_tags', {}, (r) => {
     const vip = (r.sc.tags ?? []).find((t) => t.name === SB.VIPTagName);
-    found.tagId = vip?.id;
-    return [vip?.id === SB.VIPTagID, 'lists the seed tag VIP with its id'];
+    found.tagId = vip?.tag_id;
+    return [vip?.tag_id === SB.VIPTagID, 'lists the seed tag VIP with its id'];
   });
   await run('search_people', { tags: [SB.VIPTagName], limit: 50 }, (r) => {
     const p = (r.sc.people ?? []).find((x) => x.person_id === SB.DemoPersonID);
@@ -429,7 +429,7 @@ async function checkReads(P, s) {
   await run('list_communication_channels', { limit: 5 }, (r) => [(r.sc.accounts ?? []).length > 0, 'lists accounts']);
   await run('get_chat_messages', { account_id: accountId, limit: 10 }, (r) => [(r.sc.messages ?? []).length > 0, 'the demo chat has messages']);
   await run('list_template_categories', {}, (r) => {
-    found.categoryId = (r.sc.categories ?? []).find((c) => c.id === SB.TemplateCategoryID)?.id;
+    found.categoryId = (r.sc.categories ?? []).find((c) => c.category_id === SB.TemplateCategoryID)?.category_id;
     return [!!found.categoryId, 'lists the seed category'];
   });
   await run('list_templates', { category_id: found.categoryId ?? SB.TemplateCategoryID }, (r) => {
@@ -449,7 +449,7 @@ async function checkReads(P, s) {
     return [!!found.tunnelId, 'lists the seed tunnel'];
   });
   await run('get_tunnel', { tunnel_id: found.tunnelId ?? SB.TunnelID }, (r) => {
-    found.leadgentoolId = (r.sc.leadgentools ?? []).find((l) => l.id === SB.LeadgentoolID)?.id;
+    found.leadgentoolId = (r.sc.leadgentools ?? []).find((l) => l.leadgentool_id === SB.LeadgentoolID)?.leadgentool_id;
     return [!!found.leadgentoolId, 'the tunnel found by list_tunnels, with its leadgen tools'];
   });
   await run('get_tunnels_stats', {}, (r) => [typeof r.sc.subscribers === 'number', 'has subscribers']);

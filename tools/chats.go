@@ -66,7 +66,7 @@ func ListCommunicationChannels(d *Deps) Tool {
 // messageOut is one chat message as structured content; the text of the
 // tool result fences the customer's.
 type messageOut struct {
-	ID   string `json:"id"`
+	ID   string `json:"message_id"`
 	From string `json:"from"`
 	At   string `json:"at"`
 	Text string `json:"text"`

@@ -5,8 +5,6 @@ import (
 	"fmt"
 
 	"github.com/mark3labs/mcp-go/mcp"
-
-	"github.com/leeloo-mcp/leeloo-mcp/leeloo"
 )
 
 // ListConnections is list_connections: GET /connections.
@@ -19,9 +17,17 @@ func ListConnections(d *Deps) Tool {
 		if err != nil {
 			return nil, err
 		}
+		type connOut struct {
+			ID   string `json:"connection_id"`
+			Type string `json:"type"`
+			Name string `json:"name"`
+		}
 		out := struct {
-			Connections []leeloo.Connection `json:"connections"`
-		}{cs}
+			Connections []connOut `json:"connections"`
+		}{make([]connOut, 0, len(cs))}
+		for _, c := range cs {
+			out.Connections = append(out.Connections, connOut{c.ID, c.Type, c.Name})
+		}
 		return jsonResult(fmt.Sprintf("%d connections.", len(cs)), out), nil
 	})
 }

@@ -153,6 +153,14 @@ func GetPersonByAccount(d *Deps) Tool {
 		if err != nil {
 			return nil, err
 		}
+		// The account's endpoint answers a thinner card (orders without
+		// titles, managers without names): read the person's own, so both
+		// tools answer one card.
+		if leeloo.ValidID(p.ID) {
+			if full, _, err := d.Client.People.Get(ctx, p.ID, &leeloo.PersonGetOptions{ContactedUsers: true, Orders: true}); err == nil {
+				p = full
+			}
+		}
 		return personResult(p), nil
 	})
 }

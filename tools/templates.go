@@ -27,9 +27,16 @@ func ListTemplateCategories(d *Deps) Tool {
 		if err != nil {
 			return nil, err
 		}
+		type catOut struct {
+			ID   string `json:"category_id"`
+			Name string `json:"name"`
+		}
 		out := struct {
-			Categories []leeloo.TemplateCategory `json:"categories"`
-		}{cats}
+			Categories []catOut `json:"categories"`
+		}{make([]catOut, 0, len(cats))}
+		for _, c := range cats {
+			out.Categories = append(out.Categories, catOut{c.ID, c.Name})
+		}
 		return jsonResult(fmt.Sprintf("%d template categories.", len(cats)), out), nil
 	})
 }

@@ -13,10 +13,17 @@ import (
 )
 
 type tunnelOut struct {
-	ID           string               `json:"tunnel_id"`
-	Name         string               `json:"name"`
-	Created      string               `json:"created,omitempty"`
-	Leadgentools []leeloo.Leadgentool `json:"leadgentools,omitempty"`
+	ID           string           `json:"tunnel_id"`
+	Name         string           `json:"name"`
+	Created      string           `json:"created,omitempty"`
+	Leadgentools []leadgentoolOut `json:"leadgentools,omitempty"`
+}
+
+// leadgentoolOut is a leadgen tool (link, QR code, widget) of a tunnel.
+type leadgentoolOut struct {
+	ID   string `json:"leadgentool_id"`
+	Name string `json:"name"`
+	Type string `json:"type"`
 }
 
 type listTunnelsArgs struct{ Page }
@@ -63,7 +70,10 @@ func GetTunnel(d *Deps) Tool {
 		if err != nil {
 			return nil, err
 		}
-		out := tunnelOut{ID: t.ID, Name: t.Name, Created: fmtTime(t.CreatedAt), Leadgentools: t.Leadgentools}
+		out := tunnelOut{ID: t.ID, Name: t.Name, Created: fmtTime(t.CreatedAt)}
+		for _, l := range t.Leadgentools {
+			out.Leadgentools = append(out.Leadgentools, leadgentoolOut(l))
+		}
 		return jsonResult("Tunnel.", out), nil
 	})
 }

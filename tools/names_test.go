@@ -1,0 +1,69 @@
+package tools_test
+
+import (
+	"encoding/json"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/leeloo-mcp/leeloo-mcp/guard"
+	"github.com/leeloo-mcp/leeloo-mcp/leeloo/sandbox"
+)
+
+// bareIDs lists the paths of every key "id" in v.
+func bareIDs(v any, path string) []string {
+	var out []string
+	switch x := v.(type) {
+	case map[string]any:
+		for k, e := range x {
+			if k == "id" {
+				out = append(out, path+".id")
+			}
+			out = append(out, bareIDs(e, path+"."+k)...)
+		}
+	case []any:
+		for _, e := range x {
+			out = append(out, bareIDs(e, path+"[]")...)
+		}
+	}
+	return out
+}
+
+// TestOneNamePerThing: every read tool names its ids as the resources and
+// the other tools' arguments do (tag_id, category_id, connection_id,
+// leadgentool_id, message_id, …), never a bare "id".
+func TestOneNamePerThing(t *testing.T) {
+	h := newToolsHarness(t, guard.ModeOff)
+	args := map[string]map[string]any{
+		"get_person":            {"person_id": sandbox.DemoPersonID},
+		"get_person_by_account": {"account_id": sandbox.DemoAccountID},
+		"get_chat_messages":     {"account_id": sandbox.DemoAccountID},
+		"list_templates":        {"category_id": sandbox.TemplateCategoryID},
+		"get_order":             {"order_id": sandbox.ManualOrderID},
+		"get_tunnel":            {"tunnel_id": sandbox.TunnelID},
+		"get_tunnel_stats":      {"tunnel_id": sandbox.TunnelID},
+		"get_user":              {"user_id": sandbox.UserID},
+	}
+	for _, tl := range h.all {
+		if tl.Mutating {
+			continue
+		}
+		name := tl.Tool.Name
+		r := h.ok(name, args[name])
+		var sc any
+		require.NoError(t, json.Unmarshal(r.StructuredContent, &sc), name)
+		assert.Empty(t, bareIDs(sc, name), "%s answers a bare id", name)
+	}
+}
+
+// TestPersonByAccountIsTheSameCard: get_person_by_account answers exactly
+// the card get_person does (orders with title, price and status, managers
+// with names).
+func TestPersonByAccountIsTheSameCard(t *testing.T) {
+	h := newToolsHarness(t, guard.ModeOff)
+	byPerson := h.ok("get_person", map[string]any{"person_id": sandbox.DemoPersonID})
+	byAccount := h.ok("get_person_by_account", map[string]any{"account_id": sandbox.DemoAccountID})
+	assert.JSONEq(t, string(byPerson.StructuredContent), string(byAccount.StructuredContent))
+	assert.Equal(t, byPerson.Text(), byAccount.Text())
+}
