@@ -67,3 +67,24 @@ func TestPersonByAccountIsTheSameCard(t *testing.T) {
 	assert.JSONEq(t, string(byPerson.StructuredContent), string(byAccount.StructuredContent))
 	assert.Equal(t, byPerson.Text(), byAccount.Text())
 }
+
+// TestGuardArgumentsDescribed: a client that drops the server instructions
+// still learns what dry_run, confirm_token, allow_duplicate and account_id
+// are, in a few words each.
+func TestGuardArgumentsDescribed(t *testing.T) {
+	h := newToolsHarness(t, guard.ModeOff)
+	for _, tl := range h.all {
+		var s struct {
+			Properties map[string]struct {
+				Description string `json:"description"`
+			} `json:"properties"`
+		}
+		require.NoError(t, json.Unmarshal(tl.Tool.RawInputSchema, &s))
+		for _, p := range []string{"dry_run", "confirm_token", "allow_duplicate", "account_id"} {
+			if prop, ok := s.Properties[p]; ok {
+				assert.NotEmpty(t, prop.Description, "%s.%s", tl.Tool.Name, p)
+				assert.LessOrEqual(t, len(prop.Description), 60, "%s.%s: a few words", tl.Tool.Name, p)
+			}
+		}
+	}
+}

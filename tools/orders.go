@@ -88,8 +88,8 @@ func GetOrder(d *Deps) Tool {
 
 type createOrderArgs struct {
 	PersonID         string `json:"person_id"`
-	OfferID          string `json:"offer_id" jsonschema_description:"In Leeloo: Offers, open one; the id ends its address. Or a name from leeloo://catalog."`
-	PaymentCreditsID string `json:"payment_credits_id" jsonschema_description:"In Leeloo: settings, payment systems. Or a name from leeloo://catalog."`
+	OfferID          string `json:"offer_id" jsonschema_description:"Leeloo: Offers, id in the offer's address; or a name in leeloo://catalog."`
+	PaymentCreditsID string `json:"payment_credits_id" jsonschema_description:"Leeloo: settings, payment systems; or a name in leeloo://catalog."`
 	Email            string `json:"email,omitempty"`
 	Phone            string `json:"phone,omitempty"`
 	TransactionDate  string `json:"transaction_date,omitempty" jsonschema_description:"Default now."`

@@ -362,6 +362,16 @@ func schemaOf[A any]() json.RawMessage {
 	return b
 }
 
+// commonDescriptions describe the arguments many tools share, in a few words
+// (every byte of tools/list is paid in every conversation), for clients that
+// drop the server instructions. An argument's own description wins.
+var commonDescriptions = map[string]string{
+	"dry_run":         "Only preview.",
+	"confirm_token":   "From the preview.",
+	"allow_duplicate": "Resend within 10 min.",
+	"account_id":      "From get_person.",
+}
+
 // reflectSchema reflects A's invopop tags into its input schema.
 func reflectSchema[A any]() json.RawMessage {
 	r := jsonschema.Reflector{DoNotReference: true, Anonymous: true, ExpandedStruct: true}
@@ -370,6 +380,11 @@ func reflectSchema[A any]() json.RawMessage {
 	s.ID = ""
 	if s.Properties == nil || s.Properties.Len() == 0 {
 		return json.RawMessage(`{"type":"object","properties":{},"additionalProperties":false}`)
+	}
+	for name, desc := range commonDescriptions {
+		if p, ok := s.Properties.Get(name); ok && p.Description == "" {
+			p.Description = desc
+		}
 	}
 	b, err := json.Marshal(s)
 	if err != nil {

@@ -145,7 +145,7 @@ func GetTunnelStats(d *Deps) Tool {
 type subscribeArgs struct {
 	AccountID     string `json:"account_id"`
 	TunnelID      string `json:"tunnel_id"`
-	TunnelBlockID string `json:"tunnel_block_id" jsonschema_description:"Block to start at. In Leeloo's tunnel editor: open the block; the id is in its address. Or a name from leeloo://catalog."`
+	TunnelBlockID string `json:"tunnel_block_id" jsonschema_description:"Leeloo: tunnel editor, id in the block's address; or a name in leeloo://catalog."`
 	guard.DuplicateControl
 	controlsHolder
 }
