@@ -25,15 +25,15 @@ func TestCatalogFlag(t *testing.T) {
 		"payment_systems": [{"id": "65d1c0a8e4b0a1000c000b01", "name": "Картка"}]}`), 0o600))
 
 	r := runApp(t, nil, "--catalog", path, "call", "create_order", orderArgs)
-	require.Equal(t, 0, r.code, r.stderr)
+	require.Equal(t, ExitPreview, r.code, r.stderr)
 	assert.Contains(t, r.stdout, `Create an order of «Курс Pro» (100 USD) via «Картка» for "Олена Коваленко"`)
 
 	r = runApp(t, map[string]string{"LEELOO_CATALOG": path}, "call", "create_order", orderArgs)
-	require.Equal(t, 0, r.code, r.stderr)
+	require.Equal(t, ExitPreview, r.code, r.stderr)
 	assert.Contains(t, r.stdout, "«Курс Pro»")
 
 	r = runApp(t, nil, "call", "create_order", orderArgs)
-	require.Equal(t, 0, r.code, r.stderr)
+	require.Equal(t, ExitPreview, r.code, r.stderr)
 	assert.Contains(t, r.stdout, "Create an order of «Курс «Догляд за шкірою 30 днів»» (49 USD) via «Оплата на рахунок ФОП»", "the sandbox's own catalog")
 
 	bad := filepath.Join(t.TempDir(), "bad.json")
