@@ -85,7 +85,7 @@ var flagSpecs = []envFlag{
 	{"toolsets", "LEELOO_TOOLSETS", "comma-separated toolsets, or all: people, chats, templates, orders, tags, tunnels, leadgen, users, connections, calls"},
 	{"tools", "LEELOO_TOOLS", "comma-separated tool names to serve in addition to --toolsets"},
 	{"exclude-tools", "LEELOO_EXCLUDE_TOOLS", "comma-separated tool names to leave out"},
-	{"timeout", "LEELOO_TIMEOUT", "timeout of each request to Leeloo"},
+	{"timeout", "LEELOO_TIMEOUT", "timeout of each attempt of a request to Leeloo; a read is retried, and all its attempts and waits take at most twice this"},
 	{"rate-limit", "LEELOO_RATE_LIMIT", "requests per minute to Leeloo (the vendor allows 300)"},
 	{"calls-per-minute", "LEELOO_CALLS_PER_MINUTE", "tool calls per minute per MCP session, and per HTTP client (bearer token, else address) (negative: no cap)"},
 	{"session-idle-timeout", "LEELOO_SESSION_IDLE_TIMEOUT", "Streamable HTTP sessions idle this long are ended (the client re-initialises)"},
