@@ -3,6 +3,8 @@ package app
 import (
 	"bufio"
 	"encoding/json"
+	"io"
+	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -95,4 +97,31 @@ func TestJSONRPCCodes(t *testing.T) {
 	}
 	_, msg := rpcError(t, e, "resources/read", map[string]any{"uri": "leeloo://people/" + missing})
 	assert.Equal(t, 1, strings.Count(msg, "come from"), "the hint once: %s", msg)
+}
+
+// TestJSONRPCCodesOverHTTP: Streamable HTTP answers the same codes.
+func TestJSONRPCCodesOverHTTP(t *testing.T) {
+	s := startHTTP(t, nil, "--transport", "http", "--sandbox")
+	post := func(session, body string) (*http.Response, string) {
+		req, err := http.NewRequest(http.MethodPost, s.base+"/mcp", strings.NewReader(body))
+		require.NoError(t, err)
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Accept", "application/json, text/event-stream")
+		if session != "" {
+			req.Header.Set("Mcp-Session-Id", session)
+		}
+		res, err := http.DefaultClient.Do(req)
+		require.NoError(t, err)
+		defer res.Body.Close()
+		b, err := io.ReadAll(res.Body)
+		require.NoError(t, err)
+		return res, string(b)
+	}
+	res, _ := post("", `{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"t","version":"0"}}}`)
+	session := res.Header.Get("Mcp-Session-Id")
+	require.NotEmpty(t, session)
+	_, body := post(session, `{"jsonrpc":"2.0","id":2,"method":"resources/read","params":{"uri":"leeloo://people/abc"}}`)
+	assert.Contains(t, body, `"code":-32602`)
+	_, body = post(session, `{"jsonrpc":"2.0","id":3,"method":"resources/read","params":{"uri":"leeloo://people/0123456789abcdef01234567"}}`)
+	assert.Contains(t, body, `"code":-32002`)
 }
