@@ -549,7 +549,8 @@ async function checkMutationsAccept(P, s, tag) {
 
   // create_order → get_order finds it OPENED; update_manual_order → RESOLVED.
   r = await mut('create_order', { person_id: newPerson, offer_id: SB.OfferID, payment_credits_id: SB.PaymentCreditsID, email: changedEmail });
-  expectExecuted(P, 'create_order', r, s, before, SB.OfferID);
+  // The sandbox ships an account catalog: the confirmation names the offer and its price.
+  expectExecuted(P, 'create_order', r, s, before, '«Курс «Догляд за шкірою 30 днів»» (49 USD)');
   const orderId = r.sc?.order_id;
   if (check(/^[0-9a-f]{24}$/i.test(orderId ?? ''), `${P} create_order: result gives the order_id`, short(r.sc))) {
     let o = (await read(s, 'get_order', { order_id: orderId })).sc;
@@ -604,7 +605,7 @@ async function checkMutationsDecline(P, s, tag) {
 
   const cases = [
     ['send_message', { account_id: SB.DemoAccountID, text }],
-    ['send_template', { account_id: SB.DemoAccountID, template_id: SB.TemplateID, variables: { name: uniq } }],
+    ['send_template', { account_id: SB.DemoAccountID, template_id: SB.TemplateID, variables: { name: uniq, discount: '5%' } }],
     ['create_person', { name: `E2E ${uniq}`, email, leadgentool_id: SB.LeadgentoolID }],
     ['update_person', { person_id: SB.DemoPersonID, email: `changed-${email}` }],
     ['add_comment', { person_id: SB.DemoPersonID, comment: `declined ${uniq}` }],

@@ -119,7 +119,7 @@ func withoutToken(text string) string {
 	if !had {
 		return text
 	}
-	return strings.Join(out, "\n") + "\nTo execute it from the shell, run the same call with --confirm off (for scripts you trust), or set the same LEELOO_CONFIRM_KEY for this call and a second one that passes the confirm_token this call then prints."
+	return strings.Join(out, "\n") + "\nTo execute it from the shell, repeat the call with --confirm off (for scripts you trust), or set LEELOO_CONFIRM_KEY: the preview then prints a confirm_token that a second call with the same key can pass."
 }
 
 // callOnce runs one tool call in process and prints its text result.

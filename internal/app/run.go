@@ -66,9 +66,11 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	}
 	switch {
 	case cmd == "" && cfg.Transport == "stdio":
-		line := "leeloo-mcp: waiting for an MCP client on stdin (an MCP server: run it from a client, or see --help)."
+		line := "leeloo-mcp: waiting for an MCP client on stdin (run it from an MCP client, or see --help)"
 		if note != "" {
-			line += " " + note
+			line += "; " + note
+		} else {
+			line += "."
 		}
 		fmt.Fprintln(stderr, line)
 	case note != "" && cmd != "tools":
