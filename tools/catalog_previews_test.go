@@ -155,3 +155,17 @@ func TestWhereIDsComeFrom(t *testing.T) {
 	}
 	assert.True(t, strings.Contains(desc["create_order.payment_credits_id"], "payment systems"))
 }
+
+// TestSendTemplateVariablesFromItsName: without a catalog, a template whose
+// name lists {{variables}} is checked against them (a warning: a name is no
+// proof of the text).
+func TestSendTemplateVariablesFromItsName(t *testing.T) {
+	h := newToolsHarness(t, guard.ModeOff)
+	h.sb.Inject(sandbox.Fault{Method: "GET", Path: "/categories/templates/" + sandbox.TemplateCategoryID, Status: 200,
+		ContentType: "application/json",
+		Body:        `{"status":1,"data":{"templates":[{"id":"` + sandbox.TemplateID + `","message_name":"Знижка {{discount}} для {{name}}"}]}}`})
+	r := h.ok("send_template", map[string]any{"account_id": sandbox.DemoAccountID, "template_id": sandbox.TemplateID,
+		"variables": map[string]any{"name": "Олена"}, "dry_run": true})
+	assert.Contains(t, r.Text(), "uses the variables discount, name (from the template's name)")
+	assert.Contains(t, r.Text(), "Warning: the template's name mentions {{discount}}")
+}
