@@ -2,6 +2,7 @@ package tools_test
 
 import (
 	"encoding/json"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -9,6 +10,7 @@ import (
 
 	"github.com/leeloo-mcp/leeloo-mcp/guard"
 	"github.com/leeloo-mcp/leeloo-mcp/leeloo/sandbox"
+	"github.com/leeloo-mcp/leeloo-mcp/tools"
 )
 
 // bareIDs lists the paths of every key "id" in v.
@@ -87,4 +89,20 @@ func TestGuardArgumentsDescribed(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestSandboxMarksEveryMutation: in the sandbox every mutating tool's preview
+// and result say that nothing is real, in the text and the structured content.
+func TestSandboxMarksEveryMutation(t *testing.T) {
+	h := newToolsHarness(t, guard.ModeOff)
+	h.deps.Sandbox = true
+	r := h.ok("add_tag", map[string]any{"person_id": sandbox.DemoPersonID, "tag": "Webinar", "dry_run": true})
+	assert.Contains(t, r.Text(), tools.SandboxPreviewMark)
+	assert.Contains(t, r.SC(t)["preview"], tools.SandboxPreviewMark)
+	r = h.ok("add_tag", map[string]any{"person_id": sandbox.DemoPersonID, "tag": "Webinar"})
+	assert.True(t, strings.HasPrefix(r.Text(), tools.SandboxResultMark), r.Text())
+	assert.Equal(t, true, r.SC(t)["sandbox"])
+	r = h.ok("create_order", map[string]any{"person_id": sandbox.DemoPersonID, "offer_id": sandbox.OfferID, "payment_credits_id": sandbox.PaymentCreditsID})
+	assert.Equal(t, true, r.SC(t)["sandbox"])
+	assert.NotEmpty(t, r.SC(t)["order_id"], "the result's own fields stay")
 }

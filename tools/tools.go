@@ -288,9 +288,25 @@ func markSandbox(act *guard.Action) {
 		out, err := exec(ctx)
 		if out != nil {
 			out.Text = SandboxResultMark + out.Text
+			out.Structured = withSandboxFlag(out.Structured)
 		}
 		return out, err
 	}
+}
+
+// withSandboxFlag adds "sandbox": true to a result's structured content, for
+// clients that show only that.
+func withSandboxFlag(v any) any {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return v
+	}
+	var m map[string]any
+	if json.Unmarshal(b, &m) != nil || m == nil {
+		return map[string]any{"sandbox": true, "result": v}
+	}
+	m["sandbox"] = true
+	return m
 }
 
 // controlsHolder is embedded by mutating tools' argument structs.
