@@ -112,8 +112,8 @@ func parseDate(field, s string) (time.Time, error) {
 
 // LastMessage is the last-message date range of list tools.
 type LastMessage struct {
-	From string `json:"last_message_from,omitempty" jsonschema_description:"Date: YYYY-MM-DD or RFC 3339."`
-	To   string `json:"last_message_to,omitempty" jsonschema_description:"Date."`
+	From string `json:"last_message_from,omitempty" jsonschema_description:"YYYY-MM-DD or RFC 3339."`
+	To   string `json:"last_message_to,omitempty"`
 }
 
 // dates parses the range; either end may be absent (zero).

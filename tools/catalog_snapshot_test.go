@@ -17,11 +17,8 @@ import (
 )
 
 // maxBytesPerTool is the size budget of the default tools/list: every byte
-// is spent in every conversation. 465 since the shared arguments (dry_run,
-// confirm_token, allow_duplicate, account_id) carry a few words each for
-// clients that drop the server instructions, and create_order's and
-// subscribe_to_tunnel's ids say where in Leeloo they are (was 450: 429 used).
-const maxBytesPerTool = 465
+// is spent in every conversation.
+const maxBytesPerTool = 450
 
 // wireTools splits a tools/list result into each tool's raw JSON, by name.
 func wireTools(t *testing.T, result []byte) (names []string, raw map[string]json.RawMessage) {

@@ -34,7 +34,7 @@ type listChannelsArgs struct {
 func ListCommunicationChannels(d *Deps) Tool {
 	return readTool(meta{
 		name: "list_communication_channels", title: "List chats (accounts)", toolset: "chats", endpoint: "GET /communication-channels",
-		desc: "Inbox: messenger accounts by latest message, with UTM marks. account_id opens the chat.",
+		desc: "Inbox: messenger accounts by latest message, with UTM marks; account_id opens the chat.",
 	}, func(ctx context.Context, a *listChannelsArgs) (*mcp.CallToolResult, error) {
 		lo, err := a.options()
 		if err != nil {
@@ -220,7 +220,7 @@ type sendMessageArgs struct {
 func SendMessage(d *Deps) Tool {
 	return writeTool(d, meta{
 		name: "send_message", title: "Send message to customer", toolset: "chats", endpoint: "POST /messages/send-message",
-		desc:     "Send a text message to a customer's messenger account (guarded). Facebook, Viber, WhatsApp: within 24 h of their last message; Instagram 7 days.",
+		desc:     "Send a text message to a customer's messenger account. Facebook, Viber, WhatsApp: within 24 h of their last message; Instagram 7 days.",
 		customer: true,
 	}, func(ctx context.Context, a *sendMessageArgs) (*guard.Action, error) {
 		if err := checkID("account_id", a.AccountID, findAccount); err != nil {

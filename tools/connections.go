@@ -11,7 +11,7 @@ import (
 func ListConnections(d *Deps) Tool {
 	return readTool(meta{
 		name: "list_connections", title: "List connections", toolset: "connections", endpoint: "GET /connections",
-		desc: "List messenger connections (bots, pages, SMS gateways).",
+		desc: "Connections: bots, pages, SMS gateways.",
 	}, func(ctx context.Context, _ *noArgs) (*mcp.CallToolResult, error) {
 		cs, _, err := d.Client.Connections.List(ctx)
 		if err != nil {

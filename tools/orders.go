@@ -88,13 +88,13 @@ func GetOrder(d *Deps) Tool {
 
 type createOrderArgs struct {
 	PersonID         string `json:"person_id"`
-	OfferID          string `json:"offer_id" jsonschema_description:"Leeloo: Offers, id in the offer's address; or a name in leeloo://catalog."`
+	OfferID          string `json:"offer_id" jsonschema_description:"Leeloo: Offers page; or a name in leeloo://catalog."`
 	PaymentCreditsID string `json:"payment_credits_id" jsonschema_description:"Leeloo: settings, payment systems; or a name in leeloo://catalog."`
 	Email            string `json:"email,omitempty"`
 	Phone            string `json:"phone,omitempty"`
 	TransactionDate  string `json:"transaction_date,omitempty" jsonschema_description:"Default now."`
 	ManagerID        string `json:"manager_id,omitempty"`
-	NotifyCustomer   bool   `json:"notify_customer,omitempty" jsonschema_description:"Leeloo messages the customer."`
+	NotifyCustomer   bool   `json:"notify_customer,omitempty" jsonschema_description:"Leeloo tells the customer."`
 	guard.DuplicateControl
 	controlsHolder
 }

@@ -28,7 +28,7 @@ type searchPeopleArgs struct {
 func SearchPeople(d *Deps) Tool {
 	return readTool(meta{
 		name: "search_people", title: "Search people", toolset: "people", endpoint: "GET /people",
-		desc: "Find customers and leads by tags, phone, email or last-message dates. Gives person_id and messenger account_ids.",
+		desc: "Find people by tags, phone, email or last-message dates: person_id, account_ids.",
 	}, func(ctx context.Context, a *searchPeopleArgs) (*mcp.CallToolResult, error) {
 		lo, err := a.options()
 		if err != nil {
@@ -76,7 +76,7 @@ type getPersonArgs struct {
 func GetPerson(d *Deps) Tool {
 	return readTool(meta{
 		name: "get_person", title: "Get person card", toolset: "people", endpoint: "GET /people/{person_id}",
-		desc: "A person's card: contacts, tags, messenger accounts (account_id for chats), custom fields, tunnels, orders, managers.",
+		desc: "A person's card: contacts, tags, messenger accounts (account_id), custom fields, tunnels, orders, managers.",
 	}, func(ctx context.Context, a *getPersonArgs) (*mcp.CallToolResult, error) {
 		id, err := d.findPersonID(ctx, a.PersonID, a.Phone, a.Email)
 		if err != nil {

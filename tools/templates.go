@@ -84,7 +84,7 @@ type sendTemplateArgs struct {
 func SendTemplate(d *Deps) Tool {
 	return writeTool(d, meta{
 		name: "send_template", title: "Send template to customer", toolset: "templates", endpoint: "POST /messages/send-template",
-		desc:     "Send a saved template with variables to a customer's messenger account (guarded).",
+		desc:     "Send a saved template with variables to a customer's messenger account.",
 		customer: true,
 	}, func(ctx context.Context, a *sendTemplateArgs) (*guard.Action, error) {
 		if err := checkID("account_id", a.AccountID, findAccount); err != nil {

@@ -382,9 +382,9 @@ func schemaOf[A any]() json.RawMessage {
 // (every byte of tools/list is paid in every conversation), for clients that
 // drop the server instructions. An argument's own description wins.
 var commonDescriptions = map[string]string{
-	"dry_run":         "Only preview.",
-	"confirm_token":   "From the preview.",
-	"allow_duplicate": "Resend within 10 min.",
+	"dry_run":         "Preview.",
+	"confirm_token":   "From preview.",
+	"allow_duplicate": "Allow a repeat.",
 	"account_id":      "From get_person.",
 }
 

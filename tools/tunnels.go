@@ -115,7 +115,7 @@ func statsResult(label string, items []leeloo.TunnelStats) *mcp.CallToolResult {
 func GetTunnelsStats(d *Deps) Tool {
 	return readTool(meta{
 		name: "get_tunnels_stats", title: "All tunnels' statistics", toolset: "tunnels", endpoint: "GET /tunnels/stats",
-		desc: "Funnel statistics of all tunnels with conversion rates.",
+		desc: "All tunnels' funnel figures, with conversion rates.",
 	}, func(ctx context.Context, _ *noArgs) (*mcp.CallToolResult, error) {
 		st, _, err := d.Client.Tunnels.Stats(ctx)
 		if err != nil {
@@ -129,7 +129,7 @@ func GetTunnelsStats(d *Deps) Tool {
 func GetTunnelStats(d *Deps) Tool {
 	return readTool(meta{
 		name: "get_tunnel_stats", title: "Tunnel statistics", toolset: "tunnels", endpoint: "GET /tunnels/{tunnel_id}/stats",
-		desc: "One tunnel's funnel statistics with conversion rates.",
+		desc: "One tunnel's funnel figures, with conversion rates.",
 	}, func(ctx context.Context, a *tunnelArgs) (*mcp.CallToolResult, error) {
 		if err := checkID("tunnel_id", a.TunnelID, findTunnel); err != nil {
 			return nil, err
@@ -145,7 +145,7 @@ func GetTunnelStats(d *Deps) Tool {
 type subscribeArgs struct {
 	AccountID     string `json:"account_id"`
 	TunnelID      string `json:"tunnel_id"`
-	TunnelBlockID string `json:"tunnel_block_id" jsonschema_description:"Leeloo: tunnel editor, id in the block's address; or a name in leeloo://catalog."`
+	TunnelBlockID string `json:"tunnel_block_id" jsonschema_description:"Leeloo: tunnel editor; or a name in leeloo://catalog."`
 	guard.DuplicateControl
 	controlsHolder
 }
@@ -155,7 +155,7 @@ func SubscribeToTunnel(d *Deps) Tool {
 	return writeTool(d, meta{
 		name: "subscribe_to_tunnel", title: "Subscribe customer to tunnel", toolset: "tunnels",
 		endpoint: "POST /communication-channels/{account_id}/manual-subscribe",
-		desc:     "Subscribe a customer's account to a tunnel block: its bot flow starts messaging them.",
+		desc:     "Start a tunnel's bot flow for a customer's account, at a block.",
 		customer: true,
 	}, func(ctx context.Context, a *subscribeArgs) (*guard.Action, error) {
 		if err := checkID("account_id", a.AccountID, findAccount); err != nil {
