@@ -40,6 +40,18 @@ func refNotFound(field, what, plural, ref string, names []string, cat *catalog.C
 	return argErrorf("no %s %q in the account catalog; %s there: %s", what, ref, plural, known)
 }
 
+// missingRef is the refusal for an empty id-or-name: where the ids are, and
+// the names the account catalog has.
+func missingRef(field, where, plural string, names []string) error {
+	if len(names) == 0 {
+		return checkID(field, "", where)
+	}
+	if len(names) > 20 {
+		names = append(names[:20], "…")
+	}
+	return argErrorf("%s is required: an id or a name; the account catalog's %s: %s", field, plural, strings.Join(names, ", "))
+}
+
 func (d *Deps) resolveOffer(ref string) (catalogRef, error) {
 	ref = strings.TrimSpace(ref)
 	if o, ok := d.Catalog.Offer(ref); ok {
@@ -52,14 +64,14 @@ func (d *Deps) resolveOffer(ref string) (catalogRef, error) {
 	if leeloo.ValidID(ref) {
 		return catalogRef{ref, "offer " + ref + " (" + noCatalog + "; amount and currency as the offer sets them)"}, nil
 	}
-	if ref == "" {
-		return catalogRef{}, checkID("offer_id", ref, whereOffer)
-	}
 	var names []string
 	if d.Catalog != nil {
 		for _, o := range d.Catalog.Offers {
 			names = append(names, o.Name)
 		}
+	}
+	if ref == "" {
+		return catalogRef{}, missingRef("offer_id", whereOffer, "offers", names)
 	}
 	return catalogRef{}, refNotFound("offer_id", "offer", "offers", ref, names, d.Catalog)
 }
@@ -72,14 +84,14 @@ func (d *Deps) resolvePayment(ref string) (catalogRef, error) {
 	if leeloo.ValidID(ref) {
 		return catalogRef{ref, "payment system " + ref + " (" + noCatalog + ")"}, nil
 	}
-	if ref == "" {
-		return catalogRef{}, checkID("payment_credits_id", ref, wherePayment)
-	}
 	var names []string
 	if d.Catalog != nil {
 		for _, p := range d.Catalog.PaymentSystems {
 			names = append(names, p.Name)
 		}
+	}
+	if ref == "" {
+		return catalogRef{}, missingRef("payment_credits_id", wherePayment, "payment systems", names)
 	}
 	return catalogRef{}, refNotFound("payment_credits_id", "payment system", "payment systems", ref, names, d.Catalog)
 }
@@ -95,9 +107,6 @@ func (d *Deps) resolveBlock(ref, tunnelID string) (catalogRef, error) {
 	if leeloo.ValidID(ref) {
 		return catalogRef{ref, ref + " (" + noCatalog + ")"}, nil
 	}
-	if ref == "" {
-		return catalogRef{}, checkID("tunnel_block_id", ref, whereBlock)
-	}
 	var names []string
 	if d.Catalog != nil {
 		for _, b := range d.Catalog.TunnelBlocks {
@@ -105,6 +114,9 @@ func (d *Deps) resolveBlock(ref, tunnelID string) (catalogRef, error) {
 				names = append(names, b.Name)
 			}
 		}
+	}
+	if ref == "" {
+		return catalogRef{}, missingRef("tunnel_block_id", whereBlock, "this tunnel's blocks", names)
 	}
 	return catalogRef{}, refNotFound("tunnel_block_id", "block", "this tunnel's blocks", ref, names, d.Catalog)
 }

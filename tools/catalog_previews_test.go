@@ -169,3 +169,27 @@ func TestSendTemplateVariablesFromItsName(t *testing.T) {
 	assert.Contains(t, r.Text(), "uses the variables discount, name (from the template's name)")
 	assert.Contains(t, r.Text(), "Warning: the template's name mentions {{discount}}")
 }
+
+// TestListTemplatesSaysVariables: list_templates names the variables a
+// template needs where the server knows them (the account catalog).
+func TestListTemplatesSaysVariables(t *testing.T) {
+	h := newToolsHarness(t, guard.ModeOff)
+	h.deps.Catalog = sandboxCatalog(t)
+	r := h.ok("list_templates", map[string]any{"category_id": sandbox.TemplateCategoryID})
+	tpl := byID(t, scList(t, r.SC(t), "templates"), "template_id", sandbox.TemplateID)
+	assert.Equal(t, []any{"name", "discount"}, tpl["variables"])
+}
+
+// TestCatalogListedWhenAnIDIsMissing: a create_order without an offer or a
+// payment system lists what the account catalog has, so the job can be done
+// from the tools alone.
+func TestCatalogListedWhenAnIDIsMissing(t *testing.T) {
+	h := newToolsHarness(t, guard.ModeOff)
+	h.deps.Catalog = sandboxCatalog(t)
+	r := h.fail("create_order", map[string]any{"person_id": sandbox.DemoPersonID, "offer_id": "", "payment_credits_id": "WayForPay"})
+	assert.Contains(t, r.Text(), "Vitamin C Serum 30 ml")
+	r = h.fail("create_order", map[string]any{"person_id": sandbox.DemoPersonID, "offer_id": sandbox.OfferID, "payment_credits_id": " "})
+	assert.Contains(t, r.Text(), "WayForPay")
+	r = h.fail("subscribe_to_tunnel", map[string]any{"account_id": sandbox.DemoAccountID, "tunnel_id": sandbox.TunnelID, "tunnel_block_id": ""})
+	assert.Contains(t, r.Text(), "Старт: вітання")
+}

@@ -61,12 +61,16 @@ func ListTemplates(d *Deps) Tool {
 		type tmpl struct {
 			ID   string `json:"template_id"`
 			Name string `json:"name"`
+			// Variables are the template's {{placeholders}} where the server
+			// knows them (the account catalog, or the template's name).
+			Variables []string `json:"variables,omitempty"`
 		}
 		out := struct {
 			Templates []tmpl `json:"templates"`
 		}{make([]tmpl, 0, len(ts))}
 		for _, t := range ts {
-			out.Templates = append(out.Templates, tmpl{t.ID, t.MessageName})
+			vars, _ := d.templateVariables(t.ID, t.MessageName)
+			out.Templates = append(out.Templates, tmpl{t.ID, t.MessageName, vars})
 		}
 		return jsonResult(fmt.Sprintf("%d templates.", len(ts)), out), nil
 	})
