@@ -208,13 +208,3 @@ func (c *Catalog) Template(id string) (Template, bool) {
 func (c *Catalog) Empty() bool {
 	return c == nil || len(c.Offers)+len(c.PaymentSystems)+len(c.TunnelBlocks)+len(c.Templates) == 0
 }
-
-// Label is an offer as a human reads it: «name» (price currency).
-func (o Offer) Label() string {
-	s := "«" + o.Name + "»"
-	if o.Price != nil {
-		s += fmt.Sprintf(" (%v %s)", *o.Price, o.Currency)
-		s = strings.Replace(s, " )", ")", 1)
-	}
-	return s
-}
