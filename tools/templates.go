@@ -130,33 +130,12 @@ func SendTemplate(d *Deps) Tool {
 		}
 		preview += "."
 		known, source := d.templateVariables(a.TemplateID, tmpl.name)
-		switch {
-		case source == "":
-			preview += " Its text cannot be checked through Leeloo's API: make sure the variables fill every {{placeholder}} it has, or the customer sees them unfilled."
-		default:
-			if len(known) == 0 {
-				preview += " The template uses no variables (" + source + ")."
-			} else {
-				preview += " The template uses the variables " + strings.Join(known, ", ") + " (" + source + ")."
-			}
-			var missing []string
-			for _, k := range known {
-				if _, ok := a.Variables[k]; !ok {
-					missing = append(missing, "{{"+k+"}}")
-				}
-			}
-			if len(missing) > 0 && source == fromCatalog {
-				return nil, argErrorf("template %s uses %s, which variables does not fill (%s): the customer would see it unfilled; give a value for each", a.TemplateID, strings.Join(missing, ", "), source)
-			}
-			if len(missing) > 0 {
-				r.warnings = append(r.warnings, "the template's name mentions "+strings.Join(missing, ", ")+", which variables does not fill: the customer may see it unfilled")
-			}
-			for _, k := range keys {
-				if !slices.Contains(known, k) {
-					r.warnings = append(r.warnings, "the template does not use "+k+" ("+source+"): check the variable's name")
-				}
-			}
+		note, warnings, err := checkVariables(a.TemplateID, a.Variables, keys, known, source)
+		if err != nil {
+			return nil, err
 		}
+		preview += note
+		r.warnings = append(r.warnings, warnings...)
 		return &guard.Action{
 			Preview:        preview,
 			Warnings:       r.warnings,
@@ -216,6 +195,37 @@ func (d *Deps) lookupTemplate(ctx context.Context, id string) (templateInfo, err
 }
 
 const fromCatalog = "from the account catalog"
+
+// checkVariables compares the variables given (keys, sorted) with what the
+// server knows the template uses: the preview's note, warnings, and a
+// refusal when the account catalog lists a variable the call leaves unfilled.
+func checkVariables(id string, given map[string]string, keys, known []string, source string) (string, []string, error) {
+	if source == "" {
+		return " Its text cannot be checked through Leeloo's API: make sure the variables fill every {{placeholder}} it has, or the customer sees them unfilled.", nil, nil
+	}
+	note := " The template uses no variables (" + source + ")."
+	if len(known) > 0 {
+		note = " The template uses the variables " + strings.Join(known, ", ") + " (" + source + ")."
+	}
+	var missing, warnings []string
+	for _, k := range known {
+		if _, ok := given[k]; !ok {
+			missing = append(missing, "{{"+k+"}}")
+		}
+	}
+	switch {
+	case len(missing) > 0 && source == fromCatalog:
+		return "", nil, argErrorf("template %s uses %s, which variables does not fill (%s): the customer would see it unfilled; give a value for each", id, strings.Join(missing, ", "), source)
+	case len(missing) > 0:
+		warnings = append(warnings, "the template's name mentions "+strings.Join(missing, ", ")+", which variables does not fill: the customer may see it unfilled")
+	}
+	for _, k := range keys {
+		if !slices.Contains(known, k) {
+			warnings = append(warnings, "the template does not use "+k+" ("+source+"): check the variable's name")
+		}
+	}
+	return note, warnings, nil
+}
 
 var placeholderRE = regexp.MustCompile(`\{\{\s*([^{}\s]+)\s*\}\}`)
 
