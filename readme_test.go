@@ -54,3 +54,25 @@ func TestReadmeDocumentsEveryFlag(t *testing.T) {
 		assert.Contains(t, string(raw), "`"+v+"`")
 	}
 }
+
+// TestQuickStartOnAFreshMachine: the quick start names the Go version go.mod
+// requires, and .ci/run installs what else it needs (gcc for -race, git,
+// Node.js and npm) where it can, saying what must be there otherwise.
+func TestQuickStartOnAFreshMachine(t *testing.T) {
+	mod, err := os.ReadFile("go.mod")
+	require.NoError(t, err)
+	m := regexp.MustCompile(`(?m)^go (\S+)$`).FindStringSubmatch(string(mod))
+	require.NotNil(t, m)
+	readme, err := os.ReadFile("README.md")
+	require.NoError(t, err)
+	assert.Contains(t, string(readme), "Go "+m[1]+" or later")
+
+	run, err := os.ReadFile(".ci/run")
+	require.NoError(t, err)
+	assert.Contains(t, string(run), "bash .ci/prereqs")
+	pre, err := os.ReadFile(".ci/prereqs")
+	require.NoError(t, err)
+	for _, p := range []string{"gcc", "git", "nodejs", "npm", "apt-get install", "go " + m[1]} {
+		assert.Contains(t, string(pre), p)
+	}
+}

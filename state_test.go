@@ -17,6 +17,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/leeloo-mcp/leeloo-mcp/internal/app"
 	"github.com/leeloo-mcp/leeloo-mcp/internal/redistest"
 	"github.com/leeloo-mcp/leeloo-mcp/leeloo/sandbox"
 )
@@ -118,7 +119,7 @@ func TestProcessesConfirmTokenOnce(t *testing.T) {
 			text := "Замовлення відправлено, ТТН 20450123456789"
 
 			out, code := call(t, env, "send_message", sendArgs(text))
-			require.Equal(t, 0, code, out)
+			require.Equal(t, app.ExitPreview, code, out)
 			m := tokenRE.FindStringSubmatch(out)
 			require.NotNil(t, m, out)
 			out, code = call(t, env, "send_message", sendArgs(text, "confirm_token", `"`+m[1]+`"`))
@@ -229,7 +230,7 @@ func TestReadsNeverOpenTheState(t *testing.T) {
 	out2, code := call(t, env, "list_tags", `{}`)
 	require.Equal(t, 0, code, out2)
 	out2, code = call(t, env, "send_message", sendArgs("Привіт"), "--confirm", "preview")
-	require.Equal(t, 0, code, out2)
+	require.Equal(t, app.ExitPreview, code, out2)
 	assert.NoFileExists(t, file, "tools/list, a read and a preview open no store")
 
 	out2, code = call(t, env, "add_tag", fmt.Sprintf(`{"person_id":%q,"tag":"Webinar"}`, sandbox.DemoPersonID), "--confirm", "off")

@@ -421,8 +421,8 @@ async function checkReads(P, s) {
 
   await run('list_tags', {}, (r) => {
     const vip = (r.sc.tags ?? []).find((t) => t.name === SB.VIPTagName);
-    found.tagId = vip?.id;
-    return [vip?.id === SB.VIPTagID, 'lists the seed tag VIP with its id'];
+    found.tagId = vip?.tag_id;
+    return [vip?.tag_id === SB.VIPTagID, 'lists the seed tag VIP with its id'];
   });
   await run('search_people', { tags: [SB.VIPTagName], limit: 50 }, (r) => {
     const p = (r.sc.people ?? []).find((x) => x.person_id === SB.DemoPersonID);
@@ -447,7 +447,7 @@ async function checkReads(P, s) {
   await run('list_communication_channels', { limit: 5 }, (r) => [(r.sc.accounts ?? []).length > 0, 'lists accounts']);
   await run('get_chat_messages', { account_id: accountId, limit: 10 }, (r) => [(r.sc.messages ?? []).length > 0, 'the demo chat has messages']);
   await run('list_template_categories', {}, (r) => {
-    found.categoryId = (r.sc.categories ?? []).find((c) => c.id === SB.TemplateCategoryID)?.id;
+    found.categoryId = (r.sc.categories ?? []).find((c) => c.category_id === SB.TemplateCategoryID)?.category_id;
     return [!!found.categoryId, 'lists the seed category'];
   });
   await run('list_templates', { category_id: found.categoryId ?? SB.TemplateCategoryID }, (r) => {
@@ -467,7 +467,7 @@ async function checkReads(P, s) {
     return [!!found.tunnelId, 'lists the seed tunnel'];
   });
   await run('get_tunnel', { tunnel_id: found.tunnelId ?? SB.TunnelID }, (r) => {
-    found.leadgentoolId = (r.sc.leadgentools ?? []).find((l) => l.id === SB.LeadgentoolID)?.id;
+    found.leadgentoolId = (r.sc.leadgentools ?? []).find((l) => l.leadgentool_id === SB.LeadgentoolID)?.leadgentool_id;
     return [!!found.leadgentoolId, 'the tunnel found by list_tunnels, with its leadgen tools'];
   });
   await run('get_tunnels_stats', {}, (r) => [typeof r.sc.subscribers === 'number', 'has subscribers']);
@@ -569,7 +569,8 @@ async function checkMutationsAccept(P, s, tag) {
 
   // create_order → get_order finds it OPENED; update_manual_order → RESOLVED.
   r = await mut('create_order', { person_id: newPerson, offer_id: SB.OfferID, payment_credits_id: SB.PaymentCreditsID, email: changedEmail });
-  expectExecuted(P, 'create_order', r, s, before, SB.OfferID);
+  // The sandbox ships an account catalog: the confirmation names the offer and its price.
+  expectExecuted(P, 'create_order', r, s, before, '«Курс «Догляд за шкірою 30 днів»» (49 USD)');
   const orderId = r.sc?.order_id;
   if (check(/^[0-9a-f]{24}$/i.test(orderId ?? ''), `${P} create_order: result gives the order_id`, short(r.sc))) {
     let o = (await read(s, 'get_order', { order_id: orderId })).sc;
@@ -624,7 +625,7 @@ async function checkMutationsDecline(P, s, tag) {
 
   const cases = [
     ['send_message', { account_id: SB.DemoAccountID, text }],
-    ['send_template', { account_id: SB.DemoAccountID, template_id: SB.TemplateID, variables: { name: uniq } }],
+    ['send_template', { account_id: SB.DemoAccountID, template_id: SB.TemplateID, variables: { name: uniq, discount: '5%' } }],
     ['create_person', { name: `E2E ${uniq}`, email, leadgentool_id: SB.LeadgentoolID }],
     ['update_person', { person_id: SB.DemoPersonID, email: `changed-${email}` }],
     ['add_comment', { person_id: SB.DemoPersonID, comment: `declined ${uniq}` }],

@@ -18,7 +18,7 @@
 #   E2E_HTTP_CMD    command that starts the HTTP server; {ADDR} and {PORT} are
 #                   replaced; run as `bash -c "exec $E2E_HTTP_CMD"`, so prefix
 #                   variables with `env`. Default:
-#                   "$BIN --sandbox --toolsets all --transport http --listen {ADDR}"
+#                   "$BIN --sandbox --toolsets all --transport http --calls-per-minute 1000 --listen {ADDR}"
 #                   (client.mjs needs all 30 tools on it)
 #   E2E_STDIO_CMD   stdio server command, split on spaces (default: "$BIN --sandbox")
 #   E2E_MCP_PATH    Streamable HTTP path (default /mcp)
@@ -53,7 +53,9 @@ for f in "$NODE" "$CONFORMANCE" "$INSPECTOR"; do
   [[ -e "$f" ]] || { echo "e2e: missing $f (run 'npm ci' in e2e/)" >&2; exit 2; }
 done
 
-default_http_cmd="\"$BIN\" --sandbox --toolsets all --transport http --listen {ADDR}"
+# One client (this machine) makes every call, conformance and client.mjs
+# alike: more than the default 120 a minute per client.
+default_http_cmd="\"$BIN\" --sandbox --toolsets all --transport http --calls-per-minute 1000 --listen {ADDR}"
 HTTP_CMD="${E2E_HTTP_CMD:-$default_http_cmd}"
 read -r -a STDIO_CMD <<<"${E2E_STDIO_CMD:-$BIN --sandbox}"
 MCP_PATH="${E2E_MCP_PATH:-/mcp}"

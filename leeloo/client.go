@@ -51,6 +51,10 @@ type Options struct {
 	HTTPClient *http.Client
 	// Timeout bounds each attempt of each request; DefaultTimeout when zero.
 	Timeout time.Duration
+	// TotalTimeout bounds a request's attempts and the waits between them
+	// together; 2 × Timeout when zero. A retry that could not start before
+	// it runs out is not made.
+	TotalTimeout time.Duration
 	// MaxRetries is how many times a read is retried; DefaultMaxRetries when
 	// zero, no retry when negative.
 	MaxRetries int
@@ -76,6 +80,7 @@ type Client struct {
 	token        string
 	http         *http.Client
 	timeout      time.Duration
+	totalTimeout time.Duration
 	maxRetries   int
 	maxRetryWait time.Duration
 	backoffBase  time.Duration
@@ -119,6 +124,7 @@ func NewClient(opts Options) (*Client, error) {
 		token:        opts.Token,
 		http:         opts.HTTPClient,
 		timeout:      orDuration(opts.Timeout, DefaultTimeout),
+		totalTimeout: opts.TotalTimeout,
 		maxRetries:   opts.MaxRetries,
 		maxRetryWait: orDuration(opts.MaxRetryWait, DefaultMaxRetryWait),
 		backoffBase:  orDuration(opts.BackoffBase, defaultBackoffBase),
@@ -244,13 +250,20 @@ func (c *Client) call(ctx context.Context, req *request) (*envelope, *Response, 
 		u += "?" + encodeQuery(req.query)
 	}
 	resp := &Response{}
+	total := c.totalTimeout
+	if total <= 0 {
+		total = 2 * c.timeout
+	}
+	tctx, cancel := context.WithTimeout(ctx, total)
+	defer cancel()
+	deadline, _ := tctx.Deadline()
 	for attempt := 0; ; attempt++ {
 		if c.limiter != nil {
 			if err := c.limiter.Wait(ctx); err != nil {
 				return nil, resp, &NetworkError{Method: req.method, Path: req.path, Err: err, notSent: true, held: true}
 			}
 		}
-		env, retryAfter, err := c.attempt(ctx, req, u, body, resp)
+		env, retryAfter, err := c.attempt(tctx, req, u, body, resp)
 		if err == nil {
 			return env, resp, nil
 		}
@@ -266,6 +279,9 @@ func (c *Client) call(ctx context.Context, req *request) (*envelope, *Response, 
 				return nil, resp, err
 			}
 			wait = retryAfter
+		}
+		if time.Until(deadline) <= wait {
+			return nil, resp, err // no time left for another attempt
 		}
 		t := time.NewTimer(wait)
 		select {

@@ -949,3 +949,15 @@ func TestNormalizePhone(t *testing.T) {
 		assert.Error(t, err, in)
 	}
 }
+
+// TestNormalizePhoneNationalAsksForCountryCode: a national number (trunk
+// prefix 0, no country code) is not guessed into "+0…": the error asks for
+// the country code.
+func TestNormalizePhoneNationalAsksForCountryCode(t *testing.T) {
+	for _, in := range []string{"0671234567", "067 123 45 67", "(067) 123-45-67", "+0671234567"} {
+		_, err := leeloo.NormalizePhone(in)
+		require.Error(t, err, in)
+		assert.Contains(t, err.Error(), "country code", in)
+		assert.Contains(t, err.Error(), "+380671234567", in)
+	}
+}

@@ -337,3 +337,23 @@ func TestClientRateLimiterHonoursContext(t *testing.T) {
 	assert.Equal(t, 0, resp.Attempts, "never sent")
 	assert.Equal(t, 10, f.count())
 }
+
+// TestReadTotalTimeCapped: --timeout bounds each attempt, and a read's
+// attempts and waits together stay within TotalTimeout (2 × Timeout by
+// default): a 100 ms timeout with 5 retries does not take 600 ms.
+func TestReadTotalTimeCapped(t *testing.T) {
+	f := newFake(t, hang)
+	c := newClient(t, f.baseURL(), func(o *leeloo.Options) {
+		o.Timeout = 100 * time.Millisecond
+		o.MaxRetries = 5
+		o.BackoffBase, o.BackoffCap = time.Millisecond, time.Millisecond
+	})
+	start := time.Now()
+	_, resp, err := c.People.List(t.Context(), nil)
+	elapsed := time.Since(start)
+	var ne *leeloo.NetworkError
+	require.ErrorAs(t, err, &ne)
+	assert.True(t, ne.Timeout())
+	assert.GreaterOrEqual(t, resp.Attempts, 2, "still retried")
+	assert.Less(t, elapsed, 350*time.Millisecond, "the read's total time is capped at 2 × the timeout")
+}

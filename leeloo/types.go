@@ -154,8 +154,13 @@ func NormalizePhone(s string) (string, error) {
 		}
 	}
 	d := b.String()
-	if strings.HasPrefix(d, "00") && !strings.HasPrefix(strings.TrimSpace(s), "+") {
+	plus := strings.HasPrefix(strings.TrimSpace(s), "+")
+	if strings.HasPrefix(d, "00") && !plus {
 		d = d[2:]
+	} else if strings.HasPrefix(d, "0") {
+		// A national number (trunk prefix 0): no country code starts with
+		// 0, and guessing one would reach the wrong person.
+		return "", fmt.Errorf("phone %q has no country code (it starts with 0, a national number): give it with the country code, e.g. +380671234567 for the Ukrainian 0671234567", s)
 	}
 	if len(d) < 8 || len(d) > 15 {
 		return "", fmt.Errorf("phone %q must have 8 to 15 digits with the country code", s)

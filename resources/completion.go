@@ -8,6 +8,7 @@ import (
 
 	"github.com/mark3labs/mcp-go/mcp"
 
+	"github.com/leeloo-mcp/leeloo-mcp/internal/catalog"
 	"github.com/leeloo-mcp/leeloo-mcp/internal/render"
 	"github.com/leeloo-mcp/leeloo-mcp/leeloo"
 )
@@ -32,6 +33,9 @@ const (
 // values.
 type Completer struct {
 	client *leeloo.Client
+	// Catalog completes offer_id, payment_credits_id, tunnel_block_id and
+	// template_id from the account catalog; nil for none.
+	Catalog *catalog.Catalog
 	// TTL is how long listed candidates are reused; DefaultCompletionTTL
 	// when zero.
 	TTL time.Duration
@@ -70,12 +74,15 @@ func (p *Completer) CompletePromptArgument(ctx context.Context, _ string, argume
 
 func (p *Completer) complete(ctx context.Context, a mcp.CompleteArgument) *mcp.Completion {
 	out := &mcp.Completion{Values: []string{}}
-	if _, ok := listers[a.Name]; !ok {
-		return out
-	}
-	items, err := p.candidates(ctx, a.Name)
-	if err != nil {
-		return out
+	items, fromCatalog := catalogCandidates(p.Catalog, a.Name)
+	if !fromCatalog {
+		if _, ok := listers[a.Name]; !ok {
+			return out
+		}
+		var err error
+		if items, err = p.candidates(ctx, a.Name); err != nil {
+			return out
+		}
 	}
 	typed := strings.ToLower(strings.TrimSpace(a.Value))
 	var byName []string

@@ -23,8 +23,10 @@ func upstream(what string, err error, finder string) error {
 	msg := render.Clean(what + ": " + render.ErrorText(err))
 	var ae *leeloo.APIError
 	if errors.As(err, &ae) && ae.NotFound() {
+		// ErrorText's own hint is for the API path; the resource's finder
+		// replaces it, so the hint is said once.
 		if finder != "" {
-			msg += " " + finder + "."
+			msg = render.Clean(fmt.Sprintf("%s: not found in Leeloo (%s %s). Check the id: %s.", what, ae.Method, ae.Path, finder))
 		}
 		return fmt.Errorf("%w: %s", mcp.ErrResourceNotFound, msg)
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"regexp"
 	"strings"
 	"sync"
 	"time"
@@ -111,8 +112,8 @@ func parseDate(field, s string) (time.Time, error) {
 
 // LastMessage is the last-message date range of list tools.
 type LastMessage struct {
-	From string `json:"last_message_from,omitempty" jsonschema_description:"Date: YYYY-MM-DD or RFC 3339."`
-	To   string `json:"last_message_to,omitempty" jsonschema_description:"Date."`
+	From string `json:"last_message_from,omitempty" jsonschema_description:"YYYY-MM-DD or RFC 3339."`
+	To   string `json:"last_message_to,omitempty"`
 }
 
 // dates parses the range; either end may be absent (zero).
@@ -123,9 +124,26 @@ func (l LastMessage) dates() (from, to time.Time, err error) {
 		}
 	}
 	if strings.TrimSpace(l.To) != "" {
-		to, err = parseDate("last_message_to", l.To)
+		if to, err = parseDate("last_message_to", l.To); err != nil {
+			return
+		}
+	}
+	if !from.IsZero() && !to.IsZero() && from.After(to) {
+		err = argErrorf("last_message_from %s is after last_message_to %s: that range holds nothing; swap them", strings.TrimSpace(l.From), strings.TrimSpace(l.To))
 	}
 	return
+}
+
+var emailRE = regexp.MustCompile(`^[^@\s<>(),;:"]+@[^@\s<>(),;:"]+\.[^@\s<>(),;:".]{2,}$`)
+
+// checkEmail refuses what Leeloo would reject as NOT_VALID_EMAIL, before
+// anyone is asked to approve it; an empty value passes.
+func checkEmail(field, v string) error {
+	v = strings.TrimSpace(v)
+	if v == "" || emailRE.MatchString(v) {
+		return nil
+	}
+	return argErrorf("%s %q is not an e-mail address (like name@example.com)", field, v)
 }
 
 // checkText bounds free text a tool sends.

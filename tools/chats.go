@@ -34,7 +34,7 @@ type listChannelsArgs struct {
 func ListCommunicationChannels(d *Deps) Tool {
 	return readTool(meta{
 		name: "list_communication_channels", title: "List chats (accounts)", toolset: "chats", endpoint: "GET /communication-channels",
-		desc: "Inbox: messenger accounts by latest message, with UTM marks. account_id opens the chat.",
+		desc: "Inbox: messenger accounts by latest message, with UTM marks; account_id opens the chat.",
 	}, func(ctx context.Context, a *listChannelsArgs) (*mcp.CallToolResult, error) {
 		lo, err := a.options()
 		if err != nil {
@@ -66,7 +66,7 @@ func ListCommunicationChannels(d *Deps) Tool {
 // messageOut is one chat message as structured content; the text of the
 // tool result fences the customer's.
 type messageOut struct {
-	ID   string `json:"id"`
+	ID   string `json:"message_id"`
 	From string `json:"from"`
 	At   string `json:"at"`
 	Text string `json:"text"`
@@ -127,6 +127,8 @@ var replyWindows = map[string]time.Duration{
 type recipient struct {
 	accountID, personID, name, channel string
 	warnings                           []string
+	// subs is the person's subscribe history (which tunnels they are in).
+	subs []leeloo.SubscribeEntry
 }
 
 func (r recipient) label() string {
@@ -154,7 +156,7 @@ func (d *Deps) lookupRecipient(ctx context.Context, accountID string, template b
 		r.warnings = append(r.warnings, "could not look the recipient up: "+describeError(err))
 		return r, nil
 	}
-	r.personID, r.name = p.ID, render.Field(p.Name, 60)
+	r.personID, r.name, r.subs = p.ID, render.Field(p.Name, 60), p.SubscribeHistory
 	for _, acc := range p.Accounts {
 		if acc.AccountID == accountID {
 			r.channel = acc.From
@@ -218,7 +220,7 @@ type sendMessageArgs struct {
 func SendMessage(d *Deps) Tool {
 	return writeTool(d, meta{
 		name: "send_message", title: "Send message to customer", toolset: "chats", endpoint: "POST /messages/send-message",
-		desc:     "Send a text message to a customer's messenger account (guarded). Facebook, Viber, WhatsApp: within 24 h of their last message; Instagram 7 days.",
+		desc:     "Send a text message to a customer's messenger account. Facebook, Viber, WhatsApp: within 24 h of their last message; Instagram 7 days.",
 		customer: true,
 	}, func(ctx context.Context, a *sendMessageArgs) (*guard.Action, error) {
 		if err := checkID("account_id", a.AccountID, findAccount); err != nil {

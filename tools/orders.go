@@ -88,13 +88,13 @@ func GetOrder(d *Deps) Tool {
 
 type createOrderArgs struct {
 	PersonID         string `json:"person_id"`
-	OfferID          string `json:"offer_id"`
-	PaymentCreditsID string `json:"payment_credits_id" jsonschema_description:"Payment system id."`
+	OfferID          string `json:"offer_id" jsonschema_description:"Leeloo: Offers page; or a name in leeloo://catalog."`
+	PaymentCreditsID string `json:"payment_credits_id" jsonschema_description:"Leeloo: settings, payment systems; or a name in leeloo://catalog."`
 	Email            string `json:"email,omitempty"`
 	Phone            string `json:"phone,omitempty"`
 	TransactionDate  string `json:"transaction_date,omitempty" jsonschema_description:"Default now."`
 	ManagerID        string `json:"manager_id,omitempty"`
-	NotifyCustomer   bool   `json:"notify_customer,omitempty" jsonschema_description:"Leeloo messages the customer."`
+	NotifyCustomer   bool   `json:"notify_customer,omitempty" jsonschema_description:"Leeloo tells the customer."`
 	guard.DuplicateControl
 	controlsHolder
 }
@@ -105,13 +105,20 @@ func CreateOrder(d *Deps) Tool {
 		name: "create_order", title: "Create manual order", toolset: "orders", endpoint: "POST /orders",
 		desc: "Create a manual order for a person.",
 	}, func(ctx context.Context, a *createOrderArgs) (*guard.Action, error) {
-		for _, c := range []struct{ f, v, h string }{
-			{"person_id", a.PersonID, findPerson}, {"offer_id", a.OfferID, "see the account's offers"},
-			{"payment_credits_id", a.PaymentCreditsID, "see the account's payment systems"},
-		} {
-			if err := checkID(c.f, c.v, c.h); err != nil {
-				return nil, err
-			}
+		if err := checkID("person_id", a.PersonID, findPerson); err != nil {
+			return nil, err
+		}
+		offer, err := d.resolveOffer(a.OfferID)
+		if err != nil {
+			return nil, err
+		}
+		pay, err := d.resolvePayment(a.PaymentCreditsID)
+		if err != nil {
+			return nil, err
+		}
+		a.OfferID, a.PaymentCreditsID = offer.id, pay.id
+		if err := checkEmail("email", a.Email); err != nil {
+			return nil, err
 		}
 		if a.ManagerID != "" {
 			if err := checkID("manager_id", a.ManagerID, findUser); err != nil {
@@ -146,8 +153,8 @@ func CreateOrder(d *Deps) Tool {
 			notify = "the customer IS notified by Leeloo"
 		}
 		return &guard.Action{
-			Preview: fmt.Sprintf("Create a manual order of offer %s (amount and currency as the offer sets them) for %s, payment system %s, dated %s; %s.",
-				a.OfferID, personLabel(p, a.PersonID), a.PaymentCreditsID, when.Format(time.RFC3339), notify),
+			Preview: fmt.Sprintf("Create an order of %s via %s for %s, dated %s; %s.",
+				offer.label, pay.label, personLabel(p, a.PersonID), when.Format(time.RFC3339), notify),
 			CustomerFacing: a.NotifyCustomer,
 			DuplicateKey:   "create_order\x00" + a.PersonID + "\x00" + a.OfferID + "\x00" + a.PaymentCreditsID,
 			AllowDuplicate: a.AllowDuplicate,
@@ -208,6 +215,7 @@ func UpdateManualOrder(d *Deps) Tool {
 			paid = t
 		}
 		act := &guard.Action{}
+		partialNote := ""
 		o, _, err := d.Client.Orders.Get(ctx, a.OrderID)
 		switch {
 		case isNotFound(err):
@@ -218,9 +226,13 @@ func UpdateManualOrder(d *Deps) Tool {
 			if o.PaymentMethod != "" && o.PaymentMethod != leeloo.PaymentManual {
 				return nil, argErrorf("order %s is paid through %s, not a manual order: only MANUAL orders can be resolved or rejected here", a.OrderID, o.PaymentMethod)
 			}
-			if o.Status != "" && o.Status != leeloo.OrderOpened {
-				act.Warnings = append(act.Warnings, "the order is already "+o.Status)
+			switch st := strings.ToUpper(o.Status); {
+			case st == leeloo.OrderResolved || st == leeloo.OrderRejected:
+				return nil, argErrorf("order %s is already %s: only an OPENED manual order can be resolved or rejected", a.OrderID, st)
+			case st != "" && st != leeloo.OrderOpened:
+				act.Warnings = append(act.Warnings, "the order is "+render.Field(o.Status, 20)+", not OPENED: Leeloo may refuse it")
 			}
+			partialNote = " Leeloo refuses an order with partial payments, and its API does not show them: if this one was paid in parts, resolve it in Leeloo instead."
 		}
 		what := fmt.Sprintf("order %s", a.OrderID)
 		if o != nil && o.Title != "" {
@@ -230,7 +242,7 @@ func UpdateManualOrder(d *Deps) Tool {
 		if a.Price > 0 {
 			act.Preview += fmt.Sprintf(", amount received %v %s", a.Price, a.Currency)
 		}
-		act.Preview += "."
+		act.Preview += "." + partialNote
 		req := leeloo.UpdateManualOrderRequest{Status: a.Status, PaymentDate: paid, Currency: a.Currency, Price: a.Price, UserComments: a.UserComments}
 		act.Execute = func(ctx context.Context) (*guard.Outcome, error) {
 			u, _, err := d.Client.Orders.UpdateManual(ctx, a.OrderID, req)

@@ -3,6 +3,7 @@ package tools
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/mark3labs/mcp-go/mcp"
@@ -27,7 +28,7 @@ type searchPeopleArgs struct {
 func SearchPeople(d *Deps) Tool {
 	return readTool(meta{
 		name: "search_people", title: "Search people", toolset: "people", endpoint: "GET /people",
-		desc: "Find customers and leads by tags, phone, email or last-message dates. Gives person_id and messenger account_ids.",
+		desc: "Find people by tags, phone, email or last-message dates: person_id, account_ids.",
 	}, func(ctx context.Context, a *searchPeopleArgs) (*mcp.CallToolResult, error) {
 		lo, err := a.options()
 		if err != nil {
@@ -75,7 +76,7 @@ type getPersonArgs struct {
 func GetPerson(d *Deps) Tool {
 	return readTool(meta{
 		name: "get_person", title: "Get person card", toolset: "people", endpoint: "GET /people/{person_id}",
-		desc: "A person's card: contacts, tags, messenger accounts (account_id for chats), custom fields, tunnels, orders, managers.",
+		desc: "A person's card: contacts, tags, messenger accounts (account_id), custom fields, tunnels, orders, managers.",
 	}, func(ctx context.Context, a *getPersonArgs) (*mcp.CallToolResult, error) {
 		id, err := d.findPersonID(ctx, a.PersonID, a.Phone, a.Email)
 		if err != nil {
@@ -152,6 +153,14 @@ func GetPersonByAccount(d *Deps) Tool {
 		if err != nil {
 			return nil, err
 		}
+		// The account's endpoint answers a thinner card (orders without
+		// titles, managers without names): read the person's own, so both
+		// tools answer one card.
+		if leeloo.ValidID(p.ID) {
+			if full, _, err := d.Client.People.Get(ctx, p.ID, &leeloo.PersonGetOptions{ContactedUsers: true, Orders: true}); err == nil {
+				p = full
+			}
+		}
 		return personResult(p), nil
 	})
 }
@@ -204,6 +213,9 @@ func CreatePerson(d *Deps) Tool {
 		}
 		if a.Phone == "" && a.Email == "" {
 			return nil, argErrorf("give a phone or an email so the person can be reached")
+		}
+		if err := checkEmail("email", a.Email); err != nil {
+			return nil, err
 		}
 		if a.Phone != "" {
 			p, err := leeloo.NormalizePhone(a.Phone)
@@ -267,6 +279,9 @@ func UpdatePerson(d *Deps) Tool {
 		if a.Phone == "" && a.Email == "" && len(a.CustomFields) == 0 {
 			return nil, argErrorf("nothing to change: give phone, email or custom_fields")
 		}
+		if err := checkEmail("email", a.Email); err != nil {
+			return nil, err
+		}
 		req := leeloo.UpdatePersonRequest{Email: strings.TrimSpace(a.Email)}
 		if a.Phone != "" {
 			p, err := leeloo.NormalizePhone(a.Phone)
@@ -279,6 +294,11 @@ func UpdatePerson(d *Deps) Tool {
 			if err := checkText("custom field name", f.Name, true); err != nil {
 				return nil, err
 			}
+			v, err := checkFieldValue(f)
+			if err != nil {
+				return nil, err
+			}
+			f.Value = v
 			req.CustomFields = append(req.CustomFields, leeloo.CustomField(f))
 		}
 		p, err := d.lookupPerson(ctx, a.PersonID)
@@ -306,6 +326,34 @@ func UpdatePerson(d *Deps) Tool {
 			},
 		}, nil
 	})
+}
+
+// checkFieldValue refuses a custom field value of the wrong form for its
+// type, before anyone approves it; phones come back as + and digits.
+func checkFieldValue(f customField) (string, error) {
+	what := fmt.Sprintf("custom field %s (%s) %q", f.Name, f.Type, f.Value)
+	v := strings.TrimSpace(f.Value)
+	switch f.Type {
+	case leeloo.FieldDate:
+		if _, err := parseDate("value", v); err != nil {
+			return "", argErrorf("%s is not a date: use YYYY-MM-DD or RFC 3339", what)
+		}
+	case leeloo.FieldNumber:
+		if _, err := strconv.ParseFloat(strings.ReplaceAll(v, ",", "."), 64); err != nil {
+			return "", argErrorf("%s is not a number", what)
+		}
+	case leeloo.FieldPhone:
+		p, err := leeloo.NormalizePhone(v)
+		if err != nil {
+			return "", argErrorf("%s: %v", what, err)
+		}
+		return p, nil
+	case leeloo.FieldEmail:
+		if v == "" || checkEmail("value", v) != nil {
+			return "", argErrorf("%s is not an e-mail address (like name@example.com)", what)
+		}
+	}
+	return f.Value, nil
 }
 
 func phoneOf(p *leeloo.Person) string {

@@ -250,7 +250,7 @@ func TestReadTools(t *testing.T) {
 		{
 			name: "get_person_by_account",
 			tool: "get_person_by_account", args: map[string]any{"account_id": sandbox.FacebookAccountID},
-			want: []upstream{pq("/communication-channels/"+sandbox.FacebookAccountID+"/person", "")},
+			want: []upstream{pq("/communication-channels/"+sandbox.FacebookAccountID+"/person", ""), pq("/people/"+sandbox.FacebookPersonID, "include=contactedUsers%2Corders")},
 			text: []string{"Person card.", "John Miller"},
 			check: func(t *testing.T, sc map[string]any) {
 				assert.Equal(t, sandbox.FacebookPersonID, sc["person_id"])
@@ -330,7 +330,7 @@ func TestReadTools(t *testing.T) {
 			want: []upstream{pq("/categories/templates", "")},
 			text: []string{"3 template categories."},
 			check: func(t *testing.T, sc map[string]any) {
-				assert.Equal(t, "Продажі", byID(t, scList(t, sc, "categories"), "id", sandbox.TemplateCategoryID)["name"])
+				assert.Equal(t, "Продажі", byID(t, scList(t, sc, "categories"), "category_id", sandbox.TemplateCategoryID)["name"])
 			},
 		},
 		{
@@ -378,8 +378,8 @@ func TestReadTools(t *testing.T) {
 			text: []string{"9 tags."},
 			check: func(t *testing.T, sc map[string]any) {
 				tags := scList(t, sc, "tags")
-				assert.Equal(t, "VIP", byID(t, tags, "id", sandbox.VIPTagID)["name"])
-				assert.Equal(t, "Lead", byID(t, tags, "id", sandbox.LeadTagID)["name"])
+				assert.Equal(t, "VIP", byID(t, tags, "tag_id", sandbox.VIPTagID)["name"])
+				assert.Equal(t, "Lead", byID(t, tags, "tag_id", sandbox.LeadTagID)["name"])
 			},
 		},
 		{
@@ -400,7 +400,7 @@ func TestReadTools(t *testing.T) {
 				assert.Equal(t, sandbox.TunnelID, sc["tunnel_id"])
 				lgts := scList(t, sc, "leadgentools")
 				assert.Len(t, lgts, 3)
-				l := byID(t, lgts, "id", sandbox.LeadgentoolID)
+				l := byID(t, lgts, "leadgentool_id", sandbox.LeadgentoolID)
 				assert.Equal(t, "Telegram bot link", l["name"])
 				assert.Equal(t, "LINK", l["type"])
 			},
@@ -442,7 +442,7 @@ func TestReadTools(t *testing.T) {
 			want: []upstream{pq("/connections", "")},
 			text: []string{"6 connections."},
 			check: func(t *testing.T, sc map[string]any) {
-				c := byID(t, scList(t, sc, "connections"), "id", sandbox.SMSConnectionID)
+				c := byID(t, scList(t, sc, "connections"), "connection_id", sandbox.SMSConnectionID)
 				assert.Equal(t, "twilio", c["type"])
 				assert.Equal(t, "Twilio SMS", c["name"])
 			},
@@ -604,7 +604,7 @@ func TestReadToolErrors(t *testing.T) {
 				h.sb.Inject(sandbox.FormatError(http.MethodGet, "/users", map[string]string{"offset": "NOT_VALID"}))
 			},
 			want: []upstream{pq("/users", "limit=20&offset=0")},
-			msg:  []string{"Leeloo refused GET /users (HTTP 200 FORMAT_ERROR): offset is NOT_VALID.", "list_users"}},
+			msg:  []string{"Leeloo refused GET /users (HTTP 200 FORMAT_ERROR): offset is NOT_VALID."}}, // no id hint: offset is no id
 		{name: "a rejected token", tool: "list_tags",
 			setup: func(t *testing.T, h *toolsHarness) {
 				h.sb.Inject(sandbox.FormatError(http.MethodGet, "/tags", map[string]string{"authToken": "REQUIRED"}))

@@ -8,7 +8,6 @@ import (
 
 	"github.com/leeloo-mcp/leeloo-mcp/guard"
 	"github.com/leeloo-mcp/leeloo-mcp/internal/render"
-	"github.com/leeloo-mcp/leeloo-mcp/leeloo"
 )
 
 // ListTags is list_tags: GET /tags.
@@ -24,9 +23,16 @@ func ListTags(d *Deps) Tool {
 		d.tags.mu.Lock()
 		d.tags.tags, d.tags.at = tags, d.now()
 		d.tags.mu.Unlock()
+		type tagOut struct {
+			ID   string `json:"tag_id"`
+			Name string `json:"name"`
+		}
 		out := struct {
-			Tags []leeloo.Tag `json:"tags"`
-		}{tags}
+			Tags []tagOut `json:"tags"`
+		}{make([]tagOut, 0, len(tags))}
+		for _, t := range tags {
+			out.Tags = append(out.Tags, tagOut{t.ID, t.Name})
+		}
 		return jsonResult(fmt.Sprintf("%d tags.", len(tags)), out), nil
 	})
 }

@@ -3,6 +3,8 @@ package tools
 import (
 	"context"
 	"fmt"
+	"regexp"
+	"slices"
 	"sort"
 	"strings"
 
@@ -25,9 +27,16 @@ func ListTemplateCategories(d *Deps) Tool {
 		if err != nil {
 			return nil, err
 		}
+		type catOut struct {
+			ID   string `json:"category_id"`
+			Name string `json:"name"`
+		}
 		out := struct {
-			Categories []leeloo.TemplateCategory `json:"categories"`
-		}{cats}
+			Categories []catOut `json:"categories"`
+		}{make([]catOut, 0, len(cats))}
+		for _, c := range cats {
+			out.Categories = append(out.Categories, catOut{c.ID, c.Name})
+		}
 		return jsonResult(fmt.Sprintf("%d template categories.", len(cats)), out), nil
 	})
 }
@@ -52,12 +61,16 @@ func ListTemplates(d *Deps) Tool {
 		type tmpl struct {
 			ID   string `json:"template_id"`
 			Name string `json:"name"`
+			// Variables are the template's {{placeholders}} where the server
+			// knows them (the account catalog, or the template's name).
+			Variables []string `json:"variables,omitempty"`
 		}
 		out := struct {
 			Templates []tmpl `json:"templates"`
 		}{make([]tmpl, 0, len(ts))}
 		for _, t := range ts {
-			out.Templates = append(out.Templates, tmpl{t.ID, t.MessageName})
+			vars, _ := d.templateVariables(t.ID, t.MessageName)
+			out.Templates = append(out.Templates, tmpl{t.ID, t.MessageName, vars})
 		}
 		return jsonResult(fmt.Sprintf("%d templates.", len(ts)), out), nil
 	})
@@ -75,7 +88,7 @@ type sendTemplateArgs struct {
 func SendTemplate(d *Deps) Tool {
 	return writeTool(d, meta{
 		name: "send_template", title: "Send template to customer", toolset: "templates", endpoint: "POST /messages/send-template",
-		desc:     "Send a saved template with variables to a customer's messenger account (guarded).",
+		desc:     "Send a saved template with variables to a customer's messenger account.",
 		customer: true,
 	}, func(ctx context.Context, a *sendTemplateArgs) (*guard.Action, error) {
 		if err := checkID("account_id", a.AccountID, findAccount); err != nil {
@@ -100,18 +113,31 @@ func SendTemplate(d *Deps) Tool {
 		if err != nil {
 			return nil, err
 		}
-		tmpl, found, err := d.templateName(ctx, a.TemplateID)
-		if err != nil {
+		tmpl, err := d.lookupTemplate(ctx, a.TemplateID)
+		switch {
+		case err != nil:
 			r.warnings = append(r.warnings, "could not look the template up: "+describeError(err))
-		} else if !found {
-			r.warnings = append(r.warnings, "no template "+a.TemplateID+" in any category: Leeloo will likely refuse it; "+findTemplate)
+		case !tmpl.found && tmpl.complete:
+			return nil, argErrorf("no template %s in any category of this account; %s", a.TemplateID, findTemplate)
+		case !tmpl.found:
+			r.warnings = append(r.warnings, "template "+a.TemplateID+" is not in the first categories looked at: Leeloo may refuse it; "+findTemplate)
 		}
-		preview := fmt.Sprintf("Send %s to %s", tmpl, r.label())
+		preview := fmt.Sprintf("Send %s to %s", tmpl.label, r.label())
 		if len(vars) > 0 {
 			preview += " with variables " + strings.Join(vars, ", ")
+		} else {
+			preview += " with no variables"
 		}
+		preview += "."
+		known, source := d.templateVariables(a.TemplateID, tmpl.name)
+		note, warnings, err := checkVariables(a.TemplateID, a.Variables, keys, known, source)
+		if err != nil {
+			return nil, err
+		}
+		preview += note
+		r.warnings = append(r.warnings, warnings...)
 		return &guard.Action{
-			Preview:        preview + ".",
+			Preview:        preview,
 			Warnings:       r.warnings,
 			DuplicateKey:   "send_template\x00" + a.AccountID + "\x00" + a.TemplateID + "\x00" + strings.Join(vars, "\x00"),
 			AllowDuplicate: a.AllowDuplicate,
@@ -127,30 +153,96 @@ func SendTemplate(d *Deps) Tool {
 	})
 }
 
-// maxTemplateCategories bounds the category scan of templateName.
+// maxTemplateCategories bounds the category scan of lookupTemplate.
 const maxTemplateCategories = 20
 
-// templateName finds a template's name by scanning the categories (the API
-// has no call for one template): "<name>" (id), and whether it was found.
-func (d *Deps) templateName(ctx context.Context, id string) (string, bool, error) {
-	label := "template " + id
+// templateInfo is what lookupTemplate learnt of a template.
+type templateInfo struct {
+	// label names it for a preview: template "<name>" (id, category "<c>").
+	label, name string
+	found       bool
+	// complete is true when every category was looked at, so a template
+	// not found does not exist.
+	complete bool
+}
+
+// lookupTemplate finds a template by scanning the categories (the API has no
+// call for one template).
+func (d *Deps) lookupTemplate(ctx context.Context, id string) (templateInfo, error) {
+	info := templateInfo{label: "template " + id}
 	cats, _, err := d.Client.Templates.ListCategories(ctx)
 	if err != nil {
-		return label, false, err
+		return info, err
 	}
 	for i, c := range cats {
 		if i == maxTemplateCategories {
-			break
+			return info, nil
 		}
 		ts, _, err := d.Client.Templates.List(ctx, c.ID)
 		if err != nil {
-			return label, false, err
+			return info, err
 		}
 		for _, t := range ts {
 			if t.ID == id {
-				return fmt.Sprintf("template %s (%s, category %s)", render.Quote(t.MessageName, 120), id, render.Quote(c.Name, 80)), true, nil
+				info.label = fmt.Sprintf("template %s (%s, category %s)", render.Quote(t.MessageName, 120), id, render.Quote(c.Name, 80))
+				info.name, info.found, info.complete = t.MessageName, true, true
+				return info, nil
 			}
 		}
 	}
-	return label, false, nil
+	info.complete = true
+	return info, nil
+}
+
+const fromCatalog = "from the account catalog"
+
+// checkVariables compares the variables given (keys, sorted) with what the
+// server knows the template uses: the preview's note, warnings, and a
+// refusal when the account catalog lists a variable the call leaves unfilled.
+func checkVariables(id string, given map[string]string, keys, known []string, source string) (string, []string, error) {
+	if source == "" {
+		return " Its text cannot be checked through Leeloo's API: make sure the variables fill every {{placeholder}} it has, or the customer sees them unfilled.", nil, nil
+	}
+	note := " The template uses no variables (" + source + ")."
+	if len(known) > 0 {
+		note = " The template uses the variables " + strings.Join(known, ", ") + " (" + source + ")."
+	}
+	var missing, warnings []string
+	for _, k := range known {
+		if _, ok := given[k]; !ok {
+			missing = append(missing, "{{"+k+"}}")
+		}
+	}
+	switch {
+	case len(missing) > 0 && source == fromCatalog:
+		return "", nil, argErrorf("template %s uses %s, which variables does not fill (%s): the customer would see it unfilled; give a value for each", id, strings.Join(missing, ", "), source)
+	case len(missing) > 0:
+		warnings = append(warnings, "the template's name mentions "+strings.Join(missing, ", ")+", which variables does not fill: the customer may see it unfilled")
+	}
+	for _, k := range keys {
+		if !slices.Contains(known, k) {
+			warnings = append(warnings, "the template does not use "+k+" ("+source+"): check the variable's name")
+		}
+	}
+	return note, warnings, nil
+}
+
+var placeholderRE = regexp.MustCompile(`\{\{\s*([^{}\s]+)\s*\}\}`)
+
+// templateVariables is what the server knows of a template's variables:
+// the account catalog's list, else the {{placeholders}} its name mentions;
+// source is "" when nothing is known.
+func (d *Deps) templateVariables(id, name string) (vars []string, source string) {
+	if t, ok := d.Catalog.Template(id); ok {
+		return t.Variables, fromCatalog
+	}
+	for _, m := range placeholderRE.FindAllStringSubmatch(name, -1) {
+		if v := render.Field(m[1], 60); !slices.Contains(vars, v) {
+			vars = append(vars, v)
+		}
+	}
+	if len(vars) > 0 {
+		return vars, "from the template's name"
+	}
+	return nil, ""
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/mark3labs/mcp-go/server"
 
 	"github.com/leeloo-mcp/leeloo-mcp/guard"
+	"github.com/leeloo-mcp/leeloo-mcp/internal/catalog"
 	"github.com/leeloo-mcp/leeloo-mcp/internal/render"
 	"github.com/leeloo-mcp/leeloo-mcp/leeloo"
 )
@@ -27,6 +28,13 @@ type Deps struct {
 	Guard  *guard.Guard
 	// Now is the clock; time.Now when nil.
 	Now func() time.Time
+	// Sandbox marks every mutating preview and result: the data is demo
+	// data and nothing real is sent or changed.
+	Sandbox bool
+	// Catalog is the account catalog (--catalog): names and prices of
+	// offers, payment systems, tunnel blocks and template variables, which
+	// the API cannot list; nil when there is none.
+	Catalog *catalog.Catalog
 
 	tags tagCache
 }
@@ -258,8 +266,48 @@ func writeTool[A any, PA interface {
 		if act.Args == nil {
 			act.Args = act.Input
 		}
+		if d.Sandbox {
+			markSandbox(act)
+		}
 		return d.Guard.Run(ctx, req, PA(a).controls(), act), nil
 	})
+}
+
+// Sandbox marks: what the preview and the result of every mutation say when
+// the server serves the sandbox, so that "Sent to Олена" never reads as real.
+const (
+	SandboxPreviewMark = "SANDBOX (demo data): nothing real will be sent or changed. "
+	SandboxResultMark  = "SANDBOX (demo data): nothing real was sent or changed. "
+)
+
+// markSandbox prefixes the action's preview and its outcome with the sandbox
+// marks.
+func markSandbox(act *guard.Action) {
+	act.Preview = SandboxPreviewMark + act.Preview
+	exec := act.Execute
+	act.Execute = func(ctx context.Context) (*guard.Outcome, error) {
+		out, err := exec(ctx)
+		if out != nil {
+			out.Text = SandboxResultMark + out.Text
+			out.Structured = withSandboxFlag(out.Structured)
+		}
+		return out, err
+	}
+}
+
+// withSandboxFlag adds "sandbox": true to a result's structured content, for
+// clients that show only that.
+func withSandboxFlag(v any) any {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return v
+	}
+	var m map[string]any
+	if json.Unmarshal(b, &m) != nil || m == nil {
+		return map[string]any{"sandbox": true, "result": v}
+	}
+	m["sandbox"] = true
+	return m
 }
 
 // controlsHolder is embedded by mutating tools' argument structs.
@@ -331,6 +379,16 @@ func schemaOf[A any]() json.RawMessage {
 	return b
 }
 
+// commonDescriptions describe the arguments many tools share, in a few words
+// (every byte of tools/list is paid in every conversation), for clients that
+// drop the server instructions. An argument's own description wins.
+var commonDescriptions = map[string]string{
+	"dry_run":         "Preview.",
+	"confirm_token":   "From preview.",
+	"allow_duplicate": "Allow a repeat.",
+	"account_id":      "From get_person.",
+}
+
 // reflectSchema reflects A's invopop tags into its input schema.
 func reflectSchema[A any]() json.RawMessage {
 	r := jsonschema.Reflector{DoNotReference: true, Anonymous: true, ExpandedStruct: true}
@@ -339,6 +397,11 @@ func reflectSchema[A any]() json.RawMessage {
 	s.ID = ""
 	if s.Properties == nil || s.Properties.Len() == 0 {
 		return json.RawMessage(`{"type":"object","properties":{},"additionalProperties":false}`)
+	}
+	for name, desc := range commonDescriptions {
+		if p, ok := s.Properties.Get(name); ok && p.Description == "" {
+			p.Description = desc
+		}
 	}
 	b, err := json.Marshal(s)
 	if err != nil {

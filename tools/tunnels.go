@@ -13,10 +13,17 @@ import (
 )
 
 type tunnelOut struct {
-	ID           string               `json:"tunnel_id"`
-	Name         string               `json:"name"`
-	Created      string               `json:"created,omitempty"`
-	Leadgentools []leeloo.Leadgentool `json:"leadgentools,omitempty"`
+	ID           string           `json:"tunnel_id"`
+	Name         string           `json:"name"`
+	Created      string           `json:"created,omitempty"`
+	Leadgentools []leadgentoolOut `json:"leadgentools,omitempty"`
+}
+
+// leadgentoolOut is a leadgen tool (link, QR code, widget) of a tunnel.
+type leadgentoolOut struct {
+	ID   string `json:"leadgentool_id"`
+	Name string `json:"name"`
+	Type string `json:"type"`
 }
 
 type listTunnelsArgs struct{ Page }
@@ -63,7 +70,10 @@ func GetTunnel(d *Deps) Tool {
 		if err != nil {
 			return nil, err
 		}
-		out := tunnelOut{ID: t.ID, Name: t.Name, Created: fmtTime(t.CreatedAt), Leadgentools: t.Leadgentools}
+		out := tunnelOut{ID: t.ID, Name: t.Name, Created: fmtTime(t.CreatedAt)}
+		for _, l := range t.Leadgentools {
+			out.Leadgentools = append(out.Leadgentools, leadgentoolOut(l))
+		}
 		return jsonResult("Tunnel.", out), nil
 	})
 }
@@ -105,7 +115,7 @@ func statsResult(label string, items []leeloo.TunnelStats) *mcp.CallToolResult {
 func GetTunnelsStats(d *Deps) Tool {
 	return readTool(meta{
 		name: "get_tunnels_stats", title: "All tunnels' statistics", toolset: "tunnels", endpoint: "GET /tunnels/stats",
-		desc: "Funnel statistics of all tunnels with conversion rates.",
+		desc: "All tunnels' funnel figures, with conversion rates.",
 	}, func(ctx context.Context, _ *noArgs) (*mcp.CallToolResult, error) {
 		st, _, err := d.Client.Tunnels.Stats(ctx)
 		if err != nil {
@@ -119,7 +129,7 @@ func GetTunnelsStats(d *Deps) Tool {
 func GetTunnelStats(d *Deps) Tool {
 	return readTool(meta{
 		name: "get_tunnel_stats", title: "Tunnel statistics", toolset: "tunnels", endpoint: "GET /tunnels/{tunnel_id}/stats",
-		desc: "One tunnel's funnel statistics with conversion rates.",
+		desc: "One tunnel's funnel figures, with conversion rates.",
 	}, func(ctx context.Context, a *tunnelArgs) (*mcp.CallToolResult, error) {
 		if err := checkID("tunnel_id", a.TunnelID, findTunnel); err != nil {
 			return nil, err
@@ -135,7 +145,7 @@ func GetTunnelStats(d *Deps) Tool {
 type subscribeArgs struct {
 	AccountID     string `json:"account_id"`
 	TunnelID      string `json:"tunnel_id"`
-	TunnelBlockID string `json:"tunnel_block_id" jsonschema_description:"Block to start at."`
+	TunnelBlockID string `json:"tunnel_block_id" jsonschema_description:"Leeloo: tunnel editor; or a name in leeloo://catalog."`
 	guard.DuplicateControl
 	controlsHolder
 }
@@ -145,7 +155,7 @@ func SubscribeToTunnel(d *Deps) Tool {
 	return writeTool(d, meta{
 		name: "subscribe_to_tunnel", title: "Subscribe customer to tunnel", toolset: "tunnels",
 		endpoint: "POST /communication-channels/{account_id}/manual-subscribe",
-		desc:     "Subscribe a customer's account to a tunnel block: its bot flow starts messaging them.",
+		desc:     "Start a tunnel's bot flow for a customer's account, at a block.",
 		customer: true,
 	}, func(ctx context.Context, a *subscribeArgs) (*guard.Action, error) {
 		if err := checkID("account_id", a.AccountID, findAccount); err != nil {
@@ -154,9 +164,11 @@ func SubscribeToTunnel(d *Deps) Tool {
 		if err := checkID("tunnel_id", a.TunnelID, findTunnel); err != nil {
 			return nil, err
 		}
-		if err := checkID("tunnel_block_id", a.TunnelBlockID, "copy it from the tunnel in Leeloo's editor"); err != nil {
+		block, err := d.resolveBlock(a.TunnelBlockID, a.TunnelID)
+		if err != nil {
 			return nil, err
 		}
+		a.TunnelBlockID = block.id
 		r, err := d.lookupRecipient(ctx, a.AccountID, false)
 		if err != nil {
 			return nil, err
@@ -169,8 +181,14 @@ func SubscribeToTunnel(d *Deps) Tool {
 		case err == nil:
 			tunnel = fmt.Sprintf("tunnel %s (%s)", render.Quote(t.Name, 80), a.TunnelID)
 		}
+		for _, sb := range r.subs {
+			if sb.TunnelID == a.TunnelID && (sb.AccountID == "" || sb.AccountID == a.AccountID) {
+				r.warnings = append(r.warnings, "this account is already subscribed to the tunnel: subscribing again restarts its bot flow at this block, and the customer gets its messages again")
+				break
+			}
+		}
 		return &guard.Action{
-			Preview:        fmt.Sprintf("Subscribe %s to %s at block %s: its bot flow starts messaging the customer.", r.label(), tunnel, a.TunnelBlockID),
+			Preview:        fmt.Sprintf("Subscribe %s to %s at block %s: its bot flow starts messaging the customer.", r.label(), tunnel, block.label),
 			Warnings:       r.warnings,
 			DuplicateKey:   "subscribe_to_tunnel\x00" + a.AccountID + "\x00" + a.TunnelID + "\x00" + a.TunnelBlockID,
 			AllowDuplicate: a.AllowDuplicate,

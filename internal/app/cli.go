@@ -82,11 +82,55 @@ func toolsListBytes(e *env) (int, error) {
 	return len(b), err
 }
 
+// ExitPreview is call's exit code when nothing was sent or changed: the
+// answer is a preview (or a dry run) awaiting confirmation.
+const ExitPreview = 3
+
+// isPreview reports whether a tool result is a preview: the guard answers
+// executed: false.
+func isPreview(res *mcp.CallToolResult) bool {
+	if res.IsError || res.StructuredContent == nil {
+		return false
+	}
+	b, _ := json.Marshal(res.StructuredContent)
+	var sc struct {
+		Executed *bool `json:"executed"`
+	}
+	return json.Unmarshal(b, &sc) == nil && sc.Executed != nil && !*sc.Executed
+}
+
+// withoutToken drops the confirm_token from a preview printed by call when
+// no LEELOO_CONFIRM_KEY is set: the key dies with this process, so the token
+// could never be used, and says how to go on instead.
+func withoutToken(text string) string {
+	lines := strings.Split(text, "\n")
+	out := lines[:0]
+	had := false
+	for i, l := range lines {
+		switch {
+		case strings.HasPrefix(l, "confirm_token: "):
+			had = true
+			continue
+		case i == 0 && strings.HasPrefix(l, "NOT SENT YET."):
+			l = "NOT SENT: a preview only; nothing was sent or changed."
+		}
+		out = append(out, l)
+	}
+	if !had {
+		return text
+	}
+	return strings.Join(out, "\n") + "\nTo execute it from the shell, repeat the call with --confirm off (for scripts you trust), or set LEELOO_CONFIRM_KEY: the preview then prints a confirm_token that a second call with the same key can pass."
+}
+
 // callOnce runs one tool call in process and prints its text result.
 func callOnce(ctx context.Context, stdout, stderr io.Writer, e *env, args []string) int {
 	if len(args) < 1 || len(args) > 2 {
 		fmt.Fprintln(stderr, "usage: leeloo-mcp call TOOL ['{\"arg\": \"value\"}']")
 		return 2
+	}
+	if !e.served(args[0]) {
+		fmt.Fprintln(stderr, "leeloo-mcp:", whyHidden(e.cfg, args[0]))
+		return 1
 	}
 	arguments := json.RawMessage(`{}`)
 	if len(args) == 2 && strings.TrimSpace(args[1]) != "" {
@@ -114,11 +158,27 @@ func callOnce(ctx context.Context, stdout, stderr io.Writer, e *env, args []stri
 			return 1
 		}
 		if waited, ok := awaitApproval(ctx, e, res, stdout, stderr); ok {
-			res = waited
+			printText(stdout, waited)
+			if waited.IsError {
+				return 1
+			}
+			return 0
 		}
-		printText(stdout, res)
-		if res.IsError {
+		preview := isPreview(res)
+		for _, c := range res.Content {
+			if tc, ok := mcp.AsTextContent(c); ok {
+				text := tc.Text
+				if preview && e.cfg.ConfirmKey == "" {
+					text = withoutToken(text)
+				}
+				fmt.Fprintln(stdout, text)
+			}
+		}
+		switch {
+		case res.IsError:
 			return 1
+		case preview:
+			return ExitPreview
 		}
 		return 0
 	case mcp.JSONRPCError:
@@ -142,6 +202,7 @@ func printText(w io.Writer, res *mcp.CallToolResult) {
 // from the code.
 func ResourcesMarkdown() string {
 	res, templates := resources.All(nil)
+	res = append(res, resources.Catalog(nil))
 	var b strings.Builder
 	b.WriteString("| resource | type | what it is |\n|---|---|---|\n")
 	for _, t := range templates {

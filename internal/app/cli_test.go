@@ -134,7 +134,7 @@ func TestCallSubcommand(t *testing.T) {
 	t.Run("unknown tool", func(t *testing.T) {
 		r := runApp(t, nil, "call", "nope")
 		assert.Equal(t, 1, r.code)
-		assert.Contains(t, r.stderr, "tool 'nope' not found")
+		assert.Contains(t, r.stderr, "no tool nope in the catalog")
 		assert.Empty(t, r.stdout)
 	})
 	t.Run("invalid JSON", func(t *testing.T) {
@@ -163,18 +163,40 @@ func TestCallSubcommand(t *testing.T) {
 		} {
 			r := runApp(t, nil, args...)
 			assert.Equal(t, 1, r.code, "%v: %s", args, r.stderr)
-			assert.Contains(t, r.stderr, "tool 'send_message' not found", args)
+			assert.Contains(t, r.stderr, "the server runs read-only", args)
 		}
 		r := runApp(t, map[string]string{"LEELOO_READ_ONLY": "true"}, "call", "send_message", send)
 		assert.Equal(t, 1, r.code)
-		assert.Contains(t, r.stderr, "tool 'send_message' not found")
+		assert.Contains(t, r.stderr, "the server runs read-only")
 	})
-	t.Run("with --confirm preview a mutation previews", func(t *testing.T) {
+	t.Run("with --confirm preview a mutation previews, with its own exit code", func(t *testing.T) {
 		r := runApp(t, nil, "--confirm", "preview", "call", "add_tag", addTagArgs)
-		assert.Equal(t, 0, r.code, r.stderr)
-		assert.Contains(t, r.stdout, "NOT SENT YET")
-		assert.Contains(t, r.stdout, "confirm_token")
+		assert.Equal(t, ExitPreview, r.code, r.stderr)
 		assert.Contains(t, r.stderr, "WARNING: --confirm preview lets the model confirm its own sends and changes")
+		assert.Contains(t, r.stdout, "NOT SENT")
+		assert.NotContains(t, r.stdout, "confirm_token:", "without LEELOO_CONFIRM_KEY the token could never be used")
+		assert.Contains(t, r.stdout, "LEELOO_CONFIRM_KEY")
+		assert.Contains(t, r.stdout, "--confirm off")
+	})
+	t.Run("a preview confirmed from a second call with a shared key", func(t *testing.T) {
+		key := map[string]string{"LEELOO_CONFIRM_KEY": "k-0123456789abcdef0123456789abcdef"}
+		r := runApp(t, key, "--confirm", "preview", "call", "add_tag", addTagArgs)
+		assert.Equal(t, ExitPreview, r.code, r.stderr)
+		require.Contains(t, r.stdout, "confirm_token: ")
+		tok := strings.TrimSpace(strings.SplitN(r.stdout[strings.Index(r.stdout, "confirm_token: ")+len("confirm_token: "):], "\n", 2)[0])
+		args := strings.TrimSuffix(addTagArgs, "}") + `,"confirm_token":"` + tok + `"}`
+		r = runApp(t, key, "--confirm", "preview", "call", "add_tag", args)
+		assert.Equal(t, 0, r.code, r.stdout+r.stderr)
+	})
+	t.Run("a dry run exits as a preview", func(t *testing.T) {
+		r := runApp(t, nil, "--confirm", "off", "call", "add_tag", strings.TrimSuffix(addTagArgs, "}")+`,"dry_run":true}`)
+		assert.Equal(t, ExitPreview, r.code, r.stderr)
+		r = runApp(t, nil, "--confirm", "off", "call", "add_tag", addTagArgs)
+		assert.Equal(t, 0, r.code, r.stderr)
+	})
+	t.Run("help documents the exit codes", func(t *testing.T) {
+		r := runApp(t, nil, "--help")
+		assert.Contains(t, r.stderr, "3  a preview or dry run: nothing was sent or changed")
 	})
 }
 

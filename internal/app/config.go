@@ -62,6 +62,8 @@ type Config struct {
 	// reach the pages at, behind a proxy.
 	ApprovalListen string
 	PublicURL      string
+	// Catalog is the account catalog file (--catalog); "" for none.
+	Catalog string
 
 	// sandboxReason says why the sandbox is on, for the start-up notice.
 	sandboxReason string
@@ -98,7 +100,7 @@ var flagSpecs = []envFlag{
 	{"toolsets", "LEELOO_TOOLSETS", "comma-separated toolsets, or all: people, chats, templates, orders, tags, tunnels, leadgen, users, connections, calls"},
 	{"tools", "LEELOO_TOOLS", "comma-separated tool names to serve in addition to --toolsets"},
 	{"exclude-tools", "LEELOO_EXCLUDE_TOOLS", "comma-separated tool names to leave out"},
-	{"timeout", "LEELOO_TIMEOUT", "timeout of each request to Leeloo"},
+	{"timeout", "LEELOO_TIMEOUT", "timeout of each attempt of a request to Leeloo; a read is retried, and all its attempts and waits take at most twice this"},
 	{"rate-limit", "LEELOO_RATE_LIMIT", "requests per minute to Leeloo (the vendor allows 300)"},
 	{"calls-per-minute", "LEELOO_CALLS_PER_MINUTE", "tool calls per minute per MCP session (negative: no cap)"},
 	{"calls-per-minute-per-client", "LEELOO_CALLS_PER_MINUTE_PER_CLIENT", "tool calls per minute per HTTP client (its bearer token, else its address) across all its sessions (negative: no cap)"},
@@ -108,6 +110,7 @@ var flagSpecs = []envFlag{
 	{"http-body-timeout", "LEELOO_HTTP_BODY_TIMEOUT", "time an HTTP client has to send a request body"},
 	{"http-idle-timeout", "LEELOO_HTTP_IDLE_TIMEOUT", "idle keep-alive HTTP connections are closed after this"},
 	{"log-level", "LEELOO_LOG_LEVEL", "debug, info, warn or error (logs go to stderr)"},
+	{"catalog", "LEELOO_CATALOG", "account catalog JSON file: offers, payment systems, tunnel blocks and template variables by id and name, which the API cannot list (the sandbox ships its own)"},
 }
 
 // Defaults.
@@ -250,6 +253,7 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (*
 			return nil, fs, fmt.Errorf("--public-url %q: want an origin like https://mcp.example.com (no path)", c.PublicURL)
 		}
 	}
+	c.Catalog = get("catalog")
 	for _, d := range []struct {
 		name string
 		dst  *time.Duration
@@ -330,7 +334,11 @@ Usage:
   leeloo-mcp tools [--markdown|--stats] [flags]
                                      print the tool catalog
   leeloo-mcp call TOOL '{json}' [flags]
-                                     call one tool and print its result
+                                     call one tool and print its result; exit
+                                     0  done
+                                     1  an error result, or the tool is not served
+                                     2  a usage or configuration error
+                                     3  a preview or dry run: nothing was sent or changed
 
 Environment:
   LEELOO_API_TOKEN    the account's API token (never printed or logged);

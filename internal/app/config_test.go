@@ -49,6 +49,7 @@ func flagCases() map[string]flagCase {
 		"approval-listen":             {"127.0.0.1:7001", "localhost:7002", "127.0.0.1:0", func(c *Config) string { return c.ApprovalListen }},
 		"public-url":                  {"https://flag.example", "https://env.example", "", func(c *Config) string { return c.PublicURL }},
 		"state":                       {"file:/tmp/flag-state.db", "redis://127.0.0.1:6379/0", "", func(c *Config) string { return c.State }},
+		"catalog":                     {"/tmp/flag-catalog.json", "/tmp/env-catalog.json", "", func(c *Config) string { return c.Catalog }},
 	}
 }
 

@@ -51,12 +51,31 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	env, err := newEnv(cfg, log, stderr)
 	if err != nil {
 		fmt.Fprintln(stderr, "leeloo-mcp:", err)
+		if errors.As(err, new(configError)) {
+			return 2
+		}
 		return 1
 	}
 	defer env.close()
+	warnSelection(stderr, cfg, env.tools)
 
-	if cfg.Sandbox && cmd != "tools" {
-		fmt.Fprintf(stderr, "leeloo-mcp: serving the SANDBOX (%s): demo data, nothing reaches a real Leeloo account. Set LEELOO_API_TOKEN to use yours.\n", cfg.sandboxReason)
+	// One line on stderr says what is running: a newcomer's `go run .` must
+	// not sit silent, and the sandbox is never a surprise.
+	note := ""
+	if cfg.Sandbox {
+		note = fmt.Sprintf("serving the SANDBOX (%s): demo data, nothing is real and nothing reaches a real Leeloo account. Set LEELOO_API_TOKEN to use yours.", cfg.sandboxReason)
+	}
+	switch {
+	case cmd == "" && cfg.Transport == "stdio":
+		line := "leeloo-mcp: waiting for an MCP client on stdin (run it from an MCP client, or see --help)"
+		if note != "" {
+			line += "; " + note
+		} else {
+			line += "."
+		}
+		fmt.Fprintln(stderr, line)
+	case note != "" && cmd != "tools":
+		fmt.Fprintln(stderr, "leeloo-mcp: "+note)
 	}
 	if cfg.Confirm == guard.ModePreview && cmd != "tools" {
 		fmt.Fprintln(stderr, "leeloo-mcp: WARNING: --confirm preview lets the model confirm its own sends and changes with the confirm_token it is given; use it only for trusted automations without a human. The default (auto) asks a human.")
@@ -218,7 +237,12 @@ func newEnv(cfg *Config, log *slog.Logger, stderr io.Writer) (*env, error) {
 		e.close()
 		return nil, err
 	}
-	srv, selected, err := buildServer(cfg, client, e.guard, log)
+	cat, err := loadCatalog(cfg)
+	if err != nil {
+		e.close()
+		return nil, err
+	}
+	srv, selected, err := buildServer(cfg, client, e.guard, cat, log)
 	if err != nil {
 		e.close()
 		return nil, err

@@ -111,7 +111,7 @@ func httpRoutes(cfg *Config, e *env, addr string) (http.Handler, func(context.Co
 			streamable.CloseSessions(ctx)
 		}
 	}
-	return guardHTTP(cfg, mux), closeStreams
+	return guardHTTP(cfg, withRPCCodes(mux)), closeStreams
 }
 
 // guardHTTP applies, in order: the Origin check (DNS rebinding and browser

@@ -12,6 +12,7 @@ import (
 	"github.com/mark3labs/mcp-go/server"
 
 	"github.com/leeloo-mcp/leeloo-mcp/guard"
+	"github.com/leeloo-mcp/leeloo-mcp/internal/catalog"
 	"github.com/leeloo-mcp/leeloo-mcp/leeloo"
 	"github.com/leeloo-mcp/leeloo-mcp/tools"
 )
@@ -26,9 +27,21 @@ const Instructions = `Leeloo.ai is a messenger-marketing CRM. Ids are 24 hex cha
 - Facebook, Viber and WhatsApp accept a message only within 24 h of the customer's last message, Instagram within 7 days; outside it, send_template or wait for the customer.
 - Lists are paged: limit (default 20) and offset; results say next_offset.`
 
+// SandboxInstructions head the instructions when the sandbox is served: the
+// model must tell the user that nothing is real.
+const SandboxInstructions = `SANDBOX: this server serves an in-process demo Leeloo, not a real account: the customers, chats and orders are demo data and nothing is real; no message reaches anyone and no change reaches Leeloo. Tell the user so whenever you report a result or ask them to confirm. To use a real account, set LEELOO_API_TOKEN in the server's configuration (leeloo://sandbox says more).
+
+`
+
+// Server titles, shown by clients next to the server's name.
+const (
+	Title        = "Leeloo.ai CRM"
+	SandboxTitle = "Leeloo SANDBOX (demo data, nothing is real)"
+)
+
 // buildServer assembles the MCP server for cfg around client.
-func buildServer(cfg *Config, client *leeloo.Client, g *guard.Guard, log *slog.Logger) (*server.MCPServer, []tools.Tool, error) {
-	deps := &tools.Deps{Client: client, Guard: g}
+func buildServer(cfg *Config, client *leeloo.Client, g *guard.Guard, cat *catalog.Catalog, log *slog.Logger) (*server.MCPServer, []tools.Tool, error) {
+	deps := &tools.Deps{Client: client, Guard: g, Sandbox: cfg.Sandbox, Catalog: cat}
 	selected, err := tools.Select(tools.All(deps), tools.Selection{
 		Toolsets: cfg.Toolsets, Tools: cfg.Tools, Exclude: cfg.ExcludeTools, ReadOnly: cfg.ReadOnly,
 	})
@@ -39,7 +52,8 @@ func buildServer(cfg *Config, client *leeloo.Client, g *guard.Guard, log *slog.L
 		server.WithToolCapabilities(false),
 		server.WithResourceCapabilities(false, false),
 		server.WithPromptCapabilities(false),
-		server.WithInstructions(Instructions),
+		server.WithInstructions(instructions(cfg)),
+		server.WithTitle(title(cfg)),
 		// Arguments are validated by each tool against its published schema
 		// (tools/validate.go): mcp-go v1.2.1's WithInputSchemaValidation runs
 		// first and answers with unreadable messages, so it stays off.
@@ -52,11 +66,25 @@ func buildServer(cfg *Config, client *leeloo.Client, g *guard.Guard, log *slog.L
 		opts = append(opts, server.WithToolHandlerMiddleware(sessionRateLimit(cfg.CallsPerMinute, cfg.ClientCallsPerMinute)))
 	}
 	opts = append(opts, server.WithToolHandlerMiddleware(logCalls(log)), server.WithHooks(requestHooks()))
-	opts = append(opts, extraServerOptions(client)...)
+	opts = append(opts, extraServerOptions(client, cat)...)
 	srv := server.NewMCPServer("leeloo-mcp", Version, opts...)
 	srv.AddTools(tools.ServerTools(selected)...)
-	registerExtras(srv, client)
+	registerExtras(srv, client, cat, cfg.Sandbox)
 	return srv, selected, nil
+}
+
+func instructions(cfg *Config) string {
+	if cfg.Sandbox {
+		return SandboxInstructions + Instructions
+	}
+	return Instructions
+}
+
+func title(cfg *Config) string {
+	if cfg.Sandbox {
+		return SandboxTitle
+	}
+	return Title
 }
 
 // logCalls logs each tool call's name, duration and outcome (never its

@@ -20,7 +20,10 @@ type lockedWriter struct {
 func (l *lockedWriter) Write(p []byte) (int, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	return l.w.Write(p)
+	if _, err := l.w.Write(fixRPCCodes(p)); err != nil {
+		return 0, err
+	}
+	return len(p), nil
 }
 
 // lineCap passes stdin through line by line, but a line longer than max

@@ -70,7 +70,7 @@ func TestStdioInProcess(t *testing.T) {
 	init := initialize(t, ctx, c, mcp.LATEST_LEGACY_PROTOCOL_VERSION)
 	assert.Equal(t, "leeloo-mcp", init.ServerInfo.Name)
 	assert.Equal(t, Version, init.ServerInfo.Version)
-	assert.Equal(t, Instructions, init.Instructions)
+	assert.Equal(t, SandboxInstructions+Instructions, init.Instructions, "no token: the sandbox")
 	roundTrip(t, ctx, c)
 
 	// Cancelling the context is how main stops on a signal.
@@ -157,7 +157,7 @@ func TestHTTPTransports(t *testing.T) {
 		c := streamableClient(t, ctx, s.base, nil)
 		res := initialize(t, ctx, c, "")
 		assert.Equal(t, "leeloo-mcp", res.ServerInfo.Name)
-		assert.Equal(t, Instructions, res.Instructions)
+		assert.Equal(t, SandboxInstructions+Instructions, res.Instructions)
 		roundTrip(t, ctx, c)
 	})
 	t.Run("streamable HTTP, session protocol", func(t *testing.T) {

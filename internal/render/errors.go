@@ -12,7 +12,7 @@ import (
 // finders says where the ids of each API path come from.
 var finders = []struct{ prefix, hint string }{
 	{"/communication-channels", "account ids come from get_person (accounts), search_people or list_communication_channels"},
-	{"/people", "person ids come from search_people (by name, tag, phone or email) or get_person_by_account"},
+	{"/people", "person ids come from search_people (by tag, phone, email or last-message dates) or get_person_by_account"},
 	{"/orders", "order ids come from list_orders or get_person (orders)"},
 	{"/categories/templates", "category ids come from list_template_categories, template ids from list_templates"},
 	{"/messages/send-template", "account ids come from get_person (accounts); template ids from list_templates"},
@@ -66,9 +66,12 @@ func errorText(err error) string {
 
 func apiErrorText(e *leeloo.APIError) string {
 	call := e.Method + " " + e.Path
+	// Leeloo's code, cleaned before it is placed: a code of spaces or
+	// invisible characters must not leave a double space behind.
+	code := Field(e.Code, 60)
 	switch {
 	case e.Unauthorized():
-		return fmt.Sprintf("Leeloo rejected the API token (HTTP %d%s on %s). Check LEELOO_API_TOKEN: it must be the account's API token from Leeloo's settings.", e.HTTPStatus, prefixed(" ", e.Code), call)
+		return fmt.Sprintf("Leeloo rejected the API token (HTTP %d%s on %s). Check LEELOO_API_TOKEN: it must be the account's API token from Leeloo's settings.", e.HTTPStatus, prefixed(" ", code), call)
 	case e.NotFound():
 		msg := fmt.Sprintf("Not found in Leeloo (%s).", call)
 		if h := FinderHint(e.Path); h != "" {
@@ -84,8 +87,8 @@ func apiErrorText(e *leeloo.APIError) string {
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "Leeloo refused %s (HTTP %d", call, e.HTTPStatus)
-	if e.Code != "" {
-		b.WriteString(" " + e.Code)
+	if code != "" {
+		b.WriteString(" " + code)
 	}
 	b.WriteString(")")
 	if fields := e.FieldList(); len(fields) > 0 {
@@ -101,10 +104,22 @@ func apiErrorText(e *leeloo.APIError) string {
 		b.WriteString(": " + e.Message)
 	}
 	b.WriteString(".")
-	if h := FinderHint(e.Path); h != "" && len(e.Fields) > 0 {
+	if h := FinderHint(e.Path); h != "" && idFieldError(e) {
 		b.WriteString(" " + strings.ToUpper(h[:1]) + h[1:] + ".")
 	}
 	return b.String()
+}
+
+// idFieldError reports whether one of the fields Leeloo refused is an id
+// (person_id, offerId, tag_id, …): only then does an id hint help.
+func idFieldError(e *leeloo.APIError) bool {
+	for f := range e.Fields {
+		l := strings.ToLower(f)
+		if l == "id" || strings.HasSuffix(l, "_id") || strings.HasSuffix(l, "id") && strings.HasSuffix(f, "Id") {
+			return true
+		}
+	}
+	return false
 }
 
 // prefixed is p+s, or "" when s is empty.

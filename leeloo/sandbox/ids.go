@@ -57,6 +57,11 @@ const (
 	// LeadgentoolID is the LINK leadgentool "Telegram bot link" of TunnelID.
 	LeadgentoolID = "65d1c0a8e4b0a1000c000702"
 
+	// TunnelBlockID is the block "Старт: вітання" of TunnelID, where
+	// subscribe_to_tunnel starts the bot flow (blocks are in the sandbox's
+	// account catalog; the API cannot list them).
+	TunnelBlockID = "65d1c0a8e4b0a1000c000f01"
+
 	// TemplateCategoryID is the template category "Продажі" (sales).
 	TemplateCategoryID = "65d1c0a8e4b0a1000c000801"
 	// TemplateID is the template "Вітання зі знижкою" in TemplateCategoryID; its
@@ -101,6 +106,7 @@ const (
 	kindComment
 	kindCall
 	kindButton
+	kindBlock
 	kindRuntime byte = 0xf0
 )
 
@@ -109,6 +115,17 @@ const (
 // middle differs from the well-known constants' so the two never collide.
 func objectID(t time.Time, kind byte, n uint32) string {
 	return fmt.Sprintf("%08x9c41e7%02x0e%06x", uint32(t.Unix()), kind, n&0xffffff)
+}
+
+// idEpoch is the creation time seeded ids carry for the anchor time now: a
+// seeded record's id is built from idEpoch plus its age, never from the
+// clock, so every start of the sandbox gives the same record the same id.
+var idEpoch = time.Date(2026, 1, 15, 9, 0, 0, 0, time.UTC)
+
+// seedID is the id of a record seeded with creation time t when the seed is
+// anchored at now.
+func seedID(t, now time.Time, kind byte, n uint32) string {
+	return objectID(idEpoch.Add(t.Sub(now)), kind, n)
 }
 
 // validID reports whether s is 24 hex characters.

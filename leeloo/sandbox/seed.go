@@ -67,7 +67,7 @@ func seed(now time.Time, nPeople int) *store {
 func (g *seeder) id(t time.Time, kind byte) string {
 	n := g.seq[kind]
 	g.seq[kind] = n + 1
-	return objectID(t, kind, n)
+	return seedID(t, g.now, kind, n)
 }
 
 func (g *seeder) chance(p float64) bool { return g.rng.Float64() < p }

@@ -18,7 +18,7 @@ func (st *store) seedCatalog(now time.Time) {
 	} {
 		id := n.id
 		if id == "" {
-			id = objectID(since(600-20*i), kindTag, uint32(i))
+			id = seedID(since(600-20*i), now, kindTag, uint32(i))
 		}
 		t := &tag{id: id, name: n.name}
 		st.tags = append(st.tags, t)
@@ -31,7 +31,7 @@ func (st *store) seedCatalog(now time.Time) {
 		created := since(700 - 110*i)
 		id := n.id
 		if id == "" {
-			id = objectID(created, kindUser, uint32(i))
+			id = seedID(created, now, kindUser, uint32(i))
 		}
 		u := &user{id: id, name: n.name, createdAt: created, updatedAt: since(30 - 5*i)}
 		st.users = append([]*user{u}, st.users...) // newest first
@@ -48,7 +48,7 @@ func (st *store) seedCatalog(now time.Time) {
 	} {
 		id := n.id
 		if id == "" {
-			id = objectID(since(650-30*i), kindConnection, uint32(i))
+			id = seedID(since(650-30*i), now, kindConnection, uint32(i))
 		}
 		cn := &connection{id: id, typ: n.typ, name: n.name, from: n.from}
 		st.connections = append(st.connections, cn)
@@ -56,27 +56,28 @@ func (st *store) seedCatalog(now time.Time) {
 	}
 
 	type lgt struct{ id, name, typ string }
-	var tseq, lseq uint32
+	var tseq, lseq, bseq uint32
 	for _, tn := range []struct {
 		id, name                             string
 		age                                  int
 		visits, uniqVisits, shows, uniqShows int
 		expenses                             float64
 		tools                                []lgt
+		blocks                               []string
 	}{
-		{"", "Default tunnel", 690, 800, 650, 800, 650, 0, []lgt{{"", "Default leadgentool", "DEFAULT"}}},
+		{"", "Default tunnel", 690, 800, 650, 800, 650, 0, []lgt{{"", "Default leadgentool", "DEFAULT"}}, []string{"Start"}},
 		{TunnelID, "Lumi: основна воронка", 420, 5200, 3100, 12800, 7400, 850, []lgt{
 			{LeadgentoolID, "Telegram bot link", "LINK"}, {"", "QR на упаковці", "QR"}, {"", "Віджет на сайті", "WIDGET"},
-		}},
+		}, []string{"Старт: вітання", "Підбір догляду", "Пропозиція курсу"}},
 		{"", "Вебінар: догляд взимку", 150, 2100, 1500, 6400, 4100, 1200, []lgt{
 			{"", "Реєстрація на вебінар", "FORM"}, {"", "Facebook Ads: вебінар", "FB_AD"},
-		}},
-		{"", "Wholesale B2B", 60, 300, 210, 900, 500, 150, []lgt{{"", "Wholesale popup", "POPUP"}}},
+		}, []string{"Реєстрація", "Нагадування за день"}},
+		{"", "Wholesale B2B", 60, 300, 210, 900, 500, 150, []lgt{{"", "Wholesale popup", "POPUP"}}, []string{"Price list"}},
 	} {
 		created := since(tn.age)
 		id := tn.id
 		if id == "" {
-			id = objectID(created, kindTunnel, tseq)
+			id = seedID(created, now, kindTunnel, tseq)
 		}
 		tseq++
 		t := &tunnel{id: id, name: tn.name, createdAt: created, updatedAt: since(tn.age / 3),
@@ -84,19 +85,27 @@ func (st *store) seedCatalog(now time.Time) {
 		for _, l := range tn.tools {
 			lid := l.id
 			if lid == "" {
-				lid = objectID(created, kindLeadgentool, lseq)
+				lid = seedID(created, now, kindLeadgentool, lseq)
 			}
 			src := &TrafficSource{
 				Type: "normal", Name: "Default traffic source", Description: "",
 				CompanyID: CompanyID, LeadgentoolID: lid, TunnelID: id, CreatedBy: UserID,
-				Hash: sourceHash(lseq), ResubscribeButtonID: objectID(created, kindButton, lseq),
-				CreatedAt: jsTime(created), UpdatedAt: jsTime(created), ID: objectID(created, kindTrafficSource, lseq),
+				Hash: sourceHash(lseq), ResubscribeButtonID: seedID(created, now, kindButton, lseq),
+				CreatedAt: jsTime(created), UpdatedAt: jsTime(created), ID: seedID(created, now, kindTrafficSource, lseq),
 			}
 			lseq++
 			st.sources[src.ID] = src
 			st.sourceOrder = append(st.sourceOrder, src)
 			st.leadgentools[lid] = &leadgentool{id: lid, name: l.name, typ: l.typ, tunnelID: id, sourceID: src.ID}
 			t.leadgentools = append(t.leadgentools, lid)
+		}
+		for _, name := range tn.blocks {
+			bid := seedID(created, now, kindBlock, bseq)
+			if id == TunnelID && len(t.blocks) == 0 {
+				bid = TunnelBlockID
+			}
+			bseq++
+			t.blocks = append(t.blocks, [2]string{bid, name})
 		}
 		st.tunnels = append([]*tunnel{t}, st.tunnels...) // newest first
 		st.tunnelByID[id] = t
@@ -123,13 +132,13 @@ func (st *store) seedCatalog(now time.Time) {
 		created := since(500 - 100*i)
 		id := cat.id
 		if id == "" {
-			id = objectID(created, kindCategory, uint32(i))
+			id = seedID(created, now, kindCategory, uint32(i))
 		}
 		ct := &category{id: id, name: cat.name}
 		for _, tp := range cat.tpls {
 			tid := tp.id
 			if tid == "" {
-				tid = objectID(created, kindTemplate, tplSeq)
+				tid = seedID(created, now, kindTemplate, tplSeq)
 			}
 			tplSeq++
 			st.templates[tid] = &template{id: tid, name: tp.name, text: tp.text, categoryID: id}
@@ -147,7 +156,7 @@ func (st *store) seedCatalog(now time.Time) {
 		{title: "Подарунковий сертифікат", description: "Електронний сертифікат на 1000 грн", price: 1000, currency: "UAH"},
 	} {
 		if of.id == "" {
-			of.id = objectID(since(400-50*i), kindOffer, uint32(i))
+			of.id = seedID(since(400-50*i), now, kindOffer, uint32(i))
 		}
 		cp := of
 		st.offers[cp.id] = &cp
@@ -155,7 +164,7 @@ func (st *store) seedCatalog(now time.Time) {
 	}
 
 	st.payments[PaymentCreditsID] = "Оплата на рахунок ФОП"
-	st.payments[objectID(since(640), kindPaymentCredits, 1)] = "WayForPay"
+	st.payments[seedID(since(640), now, kindPaymentCredits, 1)] = "WayForPay"
 }
 
 // sourceHash is a short base-36 hash like the live traffic sources' "nn7n15".

@@ -119,6 +119,9 @@ type tunnel struct {
 	id, name             string
 	createdAt, updatedAt time.Time
 	leadgentools         []string
+	// blocks of the bot flow, [id, name]: the API cannot list them; the
+	// sandbox's account catalog (Catalog) does.
+	blocks [][2]string
 	// Traffic before subscription, on top of which subscriptions are counted.
 	visits, uniqVisits, shows, uniqShows int
 	expenses                             float64
