@@ -47,8 +47,8 @@ type Config struct {
 	// ClientCallsPerMinute caps tool calls per HTTP client across its
 	// sessions.
 	ClientCallsPerMinute int
-	LogLevel        string
-	MaxBodyBytes    int64
+	LogLevel             string
+	MaxBodyBytes         int64
 
 	// HTTP transport limits.
 	SessionIdleTimeout   time.Duration
@@ -120,7 +120,7 @@ const (
 	// A client may run a few sessions at once (several agents behind one
 	// token); a fresh session per call still meets this cap.
 	defaultClientCallsPerMinute = 4 * defaultCallsPerMinute
-	defaultMaxBodyBytes   = 1 << 20
+	defaultMaxBodyBytes         = 1 << 20
 
 	defaultSessionIdleTimeout   = 30 * time.Minute
 	defaultMaxSessionsPerClient = 32
