@@ -208,7 +208,7 @@ func TestProcessKilledMidSend(t *testing.T) {
 			assert.Equal(t, 1, code)
 			assert.Contains(t, out, "may have been delivered")
 			assert.Contains(t, out, "check get_chat_messages")
-			out, code = call(t, env, "send_message", sendArgs("Ваше замовлення готове", "allow_duplicate", "true"))
+			_, code = call(t, env, "send_message", sendArgs("Ваше замовлення готове", "allow_duplicate", "true"))
 			assert.Equal(t, 1, code, "still in flight: not even allow_duplicate sends it until the lease passes")
 			assert.Equal(t, int32(1), l.sends.Load())
 		})

@@ -60,8 +60,6 @@ type Pending struct {
 	// where known.
 	Channel, By string
 	Settled     time.Time
-
-	key string // tool + canonical arguments
 }
 
 // Approvals errors.

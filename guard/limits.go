@@ -42,8 +42,7 @@ type dedupeEntry struct {
 	Prev *dedupeEntry `json:"prev,omitempty"`
 }
 
-func (e dedupeEntry) inFlight() bool  { return e.State == dupInFlight }
-func (e dedupeEntry) uncertain() bool { return e.State == dupUncertain }
+func (e dedupeEntry) inFlight() bool { return e.State == dupInFlight }
 
 // effective is the entry as of now: an in-flight claim older than the lease
 // counts as uncertain (its process may have been killed mid-send).

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	bolt "go.etcd.io/bbolt"
+	berrors "go.etcd.io/bbolt/errors"
 )
 
 // DefaultLockTimeout bounds how long a file store waits for another process
@@ -88,7 +89,7 @@ func (k *fileKV) open(readOnly bool) (*bolt.DB, error) {
 		}
 	}
 	db, err := bolt.Open(k.path, 0o600, &bolt.Options{Timeout: k.timeout, ReadOnly: readOnly})
-	if errors.Is(err, bolt.ErrTimeout) {
+	if errors.Is(err, berrors.ErrTimeout) {
 		return nil, fmt.Errorf("state file %s is locked by another process for more than %s", k.path, k.timeout)
 	}
 	if err != nil {
@@ -166,7 +167,7 @@ func (k *fileKV) update(ctx context.Context, key string, fn updateFunc) error {
 func sweep(kv, idx *bolt.Bucket, now time.Time) error {
 	c := idx.Cursor()
 	var done [][]byte
-	for ik, _ := c.First(); ik != nil && len(ik) >= 8; ik, _ = c.Next() {
+	for ik, _ := c.First(); len(ik) >= 8; ik, _ = c.Next() {
 		exp := time.Unix(0, int64(binary.BigEndian.Uint64(ik[:8])))
 		if !now.After(exp) {
 			break

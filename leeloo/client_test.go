@@ -39,6 +39,7 @@ func TestNewClientBaseURL(t *testing.T) {
 func TestClientStringHasNoToken(t *testing.T) {
 	c, err := leeloo.NewClient(leeloo.Options{Token: testToken})
 	require.NoError(t, err)
+	//lint:ignore S1025 the test checks what each verb prints
 	for _, s := range []string{c.String(), fmt.Sprint(c), fmt.Sprintf("%v", c), fmt.Sprintf("%s", c)} {
 		assert.NotContains(t, s, testToken)
 		assert.Contains(t, s, leeloo.DefaultBaseURL)

@@ -53,13 +53,6 @@ func (m *sessions) ResolveSessionIdManager(r *http.Request) server.SessionIdMana
 	return clientSessions{m: m, client: clientIdentity(r)}
 }
 
-// open reports how many sessions are open (for tests and metrics).
-func (m *sessions) open() int {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	return len(m.live)
-}
-
 // clientSessions is the SessionIdManager of one request.
 type clientSessions struct {
 	m      *sessions
