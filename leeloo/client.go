@@ -190,8 +190,8 @@ func refuseRedirects(*http.Request, []*http.Request) error { return http.ErrUseL
 
 func newPooledHTTPClient() *http.Client {
 	t := http.DefaultTransport.(*http.Transport).Clone()
-	t.MaxIdleConns = 32
-	t.MaxIdleConnsPerHost = 16
+	t.MaxIdleConns = 128
+	t.MaxIdleConnsPerHost = 128 // one host: keep a connection per concurrent caller (64 HTTP sessions opened hundreds anew at 16)
 	t.IdleConnTimeout = 90 * time.Second
 	return &http.Client{Transport: t}
 }

@@ -330,3 +330,22 @@ func TestUnexpectedShapeIsAnAPIError(t *testing.T) {
 	require.ErrorAs(t, err, &ae)
 	assert.Equal(t, "/orders/o1", ae.Path)
 }
+
+// BenchmarkTimeUnmarshal: a timestamp decodes without a nested JSON decode.
+func BenchmarkTimeUnmarshal(b *testing.B) {
+	raw := []byte(`"2024-02-16T12:34:56.789Z"`)
+	b.ReportAllocs()
+	for b.Loop() {
+		var tm leeloo.Time
+		if err := tm.UnmarshalJSON(raw); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func TestTimeUnmarshalEscapedString(t *testing.T) {
+	var tm leeloo.Time
+	require.NoError(t, tm.UnmarshalJSON([]byte(`"2024-02-16T12:34:56\u002e789Z"`)))
+	assert.Equal(t, 2024, tm.Year())
+	assert.Error(t, tm.UnmarshalJSON([]byte(`"not a time"`)))
+}
