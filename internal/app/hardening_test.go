@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"strings"
@@ -112,17 +113,19 @@ func TestHTTPSlowBodyAndIdleConnections(t *testing.T) {
 	defer c.Close()
 	_, err = fmt.Fprintf(c, "POST /mcp HTTP/1.1\r\nHost: %s\r\nContent-Type: application/json\r\nAccept: application/json, text/event-stream\r\nContent-Length: 1000\r\n\r\n{", s.addr)
 	require.NoError(t, err)
-	start := time.Now()
 	for range 10 {
 		if _, err := c.Write([]byte(" ")); err != nil {
 			break
 		}
 		time.Sleep(400 * time.Millisecond)
 	}
-	_ = c.SetReadDeadline(time.Now().Add(5 * time.Second))
-	buf := make([]byte, 4096)
-	_, _ = c.Read(buf)
-	assert.Less(t, time.Since(start), 6*time.Second, "the dribbled body was cut off")
+	// The server answered 408 and closed the connection (the test's own
+	// deadline is only a backstop).
+	_ = c.SetReadDeadline(time.Now().Add(waitLimit))
+	resp408, err := http.ReadResponse(bufio.NewReader(c), nil)
+	require.NoError(t, err, "the server answers the dribbled body")
+	assert.Equal(t, http.StatusRequestTimeout, resp408.StatusCode, "the dribbled body was cut off")
+	assert.True(t, resp408.Close, "and the connection is closed")
 
 	// An idle keep-alive connection is closed by the server.
 	k, err := net.Dial("tcp", s.addr)
@@ -134,11 +137,9 @@ func TestHTTPSlowBodyAndIdleConnections(t *testing.T) {
 	resp, err := http.ReadResponse(br, nil)
 	require.NoError(t, err)
 	_ = resp.Body.Close()
-	_ = k.SetReadDeadline(time.Now().Add(5 * time.Second))
-	idleStart := time.Now()
+	_ = k.SetReadDeadline(time.Now().Add(waitLimit))
 	_, err = br.ReadByte()
-	assert.Error(t, err, "the server closes an idle connection")
-	assert.Less(t, time.Since(idleStart), 4*time.Second)
+	assert.ErrorIs(t, err, io.EOF, "the server closes an idle connection (not our backstop deadline)")
 
 	// Four parked connections fill the cap; a fifth request waits until one
 	// goes away, then is served.
@@ -224,15 +225,13 @@ func TestLongResourceURIRejectedFirst(t *testing.T) {
 	_, err = out.ReadString('\n')
 	require.NoError(t, err)
 	uri := "leeloo://chats/" + strings.Repeat("a", 512<<10)
-	start := time.Now()
 	go func() {
 		_, _ = s.stdinW.Write([]byte(`{"jsonrpc":"2.0","id":9,"method":"resources/read","params":{"uri":"` + uri + `"}}` + "\n"))
 	}()
 	line, err := out.ReadString('\n')
 	require.NoError(t, err)
 	assert.Contains(t, line, `"id":9`)
-	assert.Contains(t, line, "URI longer than")
-	assert.Less(t, time.Since(start), time.Second)
+	assert.Contains(t, line, "URI longer than", "refused by the check that runs before any template is matched")
 	s.cancel()
 	_ = s.stdinW.Close()
 	s.wait(t)
