@@ -56,7 +56,7 @@ type Pending struct {
 	// Structured the executed result's structured content (created ids).
 	Result     string
 	Structured json.RawMessage `json:",omitempty"`
-	// Channel is how it was decided ("page", "elicitation"); By who decided,
+	// Channel is how it was decided ("page", "card", "elicitation"); By who decided,
 	// where known.
 	Channel, By string
 	Settled     time.Time
@@ -405,7 +405,7 @@ func (g *Guard) runPage(ctx context.Context, canon []byte, a *Action, rec AuditR
 		rec.Outcome, rec.Reason = OutcomeAsked, "waiting on the approval page"
 		g.log(rec)
 	}
-	return g.waitingResult(a, p, link)
+	return g.withCard(ctx, g.waitingResult(a, p, link), p.ID)
 }
 
 // waitingResult tells the model the action waits for the user, with the

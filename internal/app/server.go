@@ -70,6 +70,7 @@ func buildServer(cfg *Config, client *leeloo.Client, g *guard.Guard, cat *catalo
 	srv := server.NewMCPServer("leeloo-mcp", Version, opts...)
 	srv.AddTools(tools.ServerTools(selected)...)
 	registerExtras(srv, client, cat, cfg.Sandbox)
+	registerCards(srv, deps, selected)
 	return srv, selected, nil
 }
 
