@@ -42,7 +42,8 @@ function show(r: CallToolResult): void {
   chart.append(svg("title", {}, steps.map(([k, v]) => `${k} ${num(v)}`).join(", ")));
   steps.forEach(([label, v], i) => {
     const y = i * (rowH + gap);
-    const bw = Math.max(2, ((W - labelW) * v) / max);
+    // A square-root scale keeps the narrow end readable.
+    const bw = Math.max(64, (W - labelW) * Math.sqrt(v / max));
     const x = labelW + (W - labelW - bw) / 2;
     chart.append(
       svg("text", { x: 0, y: y + rowH / 2 + 5, class: "label" }, label),
@@ -53,7 +54,7 @@ function show(r: CallToolResult): void {
       chart.append(svg("text", { x: labelW + (W - labelW) / 2, y: y - 6, "text-anchor": "middle", class: "conv" }, "↓ " + pct(v, steps[i - 1][1])));
     }
   });
-  root.append(chart);
+  root.append(chart, el("p", "note", "Bar widths on a square-root scale; ↓ is the conversion from the step above."));
 
   const revenue = s.totalSale ?? 0, expenses = s.totalExpenses ?? 0;
   const mx = Math.max(1, revenue, expenses);
