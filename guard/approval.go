@@ -352,6 +352,28 @@ func pendingResultText(res *mcp.CallToolResult) string {
 	return b.String()
 }
 
+// Outcome returns what became of the action tool(args) when it was decided
+// recently, so that a repeated call learns it even where the tool would now
+// refuse the arguments (an order this very action resolved). Nothing while
+// the action waits, or inside the execution of an approval.
+func (g *Guard) Outcome(ctx context.Context, tool string, args any) (*mcp.CallToolResult, bool) {
+	if g == nil {
+		return nil, false
+	}
+	if _, ok := ctx.Value(approvedKey{}).(string); ok {
+		return nil, false
+	}
+	canon, err := json.Marshal(args)
+	if err != nil {
+		return nil, false
+	}
+	p, _, err := g.approvals.find(ctx, &Action{Tool: tool}, canon)
+	if err != nil || p == nil || p.State == PendingWaiting {
+		return nil, false
+	}
+	return g.statusResult(*p), true
+}
+
 // runApproved executes an action the approval page approved, if it is still
 // exactly what the human saw.
 func (g *Guard) runApproved(ctx context.Context, id string, canon []byte, a *Action, rec AuditRecord) *mcp.CallToolResult {
