@@ -202,14 +202,19 @@ iframe{display:block;width:560px;height:360px;border:1px solid #8884;border-radi
 
   const frame = page.frameLocator('iframe');
   for (const [scheme, decision] of [['light', 'approve'], ['dark', 'reject']]) {
-    const text = `browser ${RUN}: card ${decision}`;
+    // Markup in the text shows as text (the server already turns < > into
+    // ‹ ›; the card sets textContent): no element comes of it.
+    const token = `browser ${RUN}: card ${decision}`;
+    const text = `${token} <img src=x onerror=alert(1)><b>not bold</b>`;
     const seen = await page.evaluate(([t, s]) => window.host.show('send_message', { account_id: '65d1c0a8e4b0a1000c000102', text: t }, s), [text, scheme]);
     const card = seen.meta?.['leeloo-mcp/approval'];
     check(card?.secret && !seen.text.includes(card.secret) && !JSON.stringify(seen.structured).includes(card.secret),
       `cards (${scheme}): the secret is in _meta only, not in what the model reads`);
     await frame.locator('pre.preview').waitFor();
-    check((await frame.locator('pre.preview').textContent()).includes(text) && (await frame.locator('button.approve').count()) === 1,
-      `cards (${scheme}): the approval card shows the exact text with Approve and Reject`);
+    const shownText = await frame.locator('pre.preview').textContent();
+    check(shownText.includes(token) && /[<‹]b[>›]not bold/.test(shownText) && (await frame.locator('#card img, #card b').count()) === 0 &&
+      (await frame.locator('button.approve').count()) === 1,
+      `cards (${scheme}): the approval card shows the exact text, markup as text, with Approve and Reject`, shownText);
     await shot(page.locator('iframe'), `approval-card-${scheme}`);
     if (decision === 'approve') {
       // By keyboard: Approve has the focus.
@@ -219,7 +224,7 @@ iframe{display:block;width:560px;height:360px;border:1px solid #8884;border-radi
     }
     await frame.locator('.status.good, .status.bad').waitFor({ timeout: 5000 });
     const again = await page.evaluate((c) => window.host.call('approval_decide', { id: c.id, secret: c.secret, decision: 'approve' }), card);
-    const n = await m.sent(text);
+    const n = await m.sent(token);
     check(n === (decision === 'approve' ? 1 : 0) && again.isError && (await frame.locator('button').count()) === 0,
       `cards (${scheme}): ${decision} through the card ${decision === 'approve' ? 'sends exactly once' : 'sends nothing'}; a replay does nothing`,
       `sent ${n} times; replay: ${JSON.stringify(again.content)}`);
