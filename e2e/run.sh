@@ -11,6 +11,8 @@
 #      Inspector CLI (E2E_SSE=0 skips it)
 #   3. the MCP Inspector CLI over stdio: tools/list, then tools/call of $E2E_TOOL
 #   4. node client.mjs (MCP TypeScript SDK Client), if that file exists
+#   5. node browser.mjs: approval page, pending page and MCP App cards in
+#      headless Chromium (E2E_BROWSER=0 skips; E2E_SHOTS=DIR keeps screenshots)
 #
 # Environment overrides (all optional):
 #   E2E_NODE        Node >= 22 to run the tools
@@ -213,6 +215,26 @@ if [[ -f "$here/client.mjs" ]]; then
   fi
 else
   echo "skip client.mjs (not written yet)"
+fi
+
+# ------------------------------------- browser tests (browser.mjs, Chromium)
+# The approval page, the pending page and both MCP App cards in headless
+# Chromium; E2E_BROWSER=0 skips them, E2E_SHOTS=DIR keeps screenshots.
+if [[ "${E2E_BROWSER:-1}" != 0 ]]; then
+  if command -v chromium >/dev/null 2>&1 || [[ -n "${E2E_CHROMIUM:-}" ]]; then
+    set +e
+    (cd "$here" && LEELOO_BIN="$BIN" timeout "$STEP_TIMEOUT" "$NODE" browser.mjs) 2>&1 | tee "$OUT/browser.log"
+    rc=${PIPESTATUS[0]}
+    set -e
+    summary="$(grep -E '^browser: [0-9]+ passed, [0-9]+ failed$' "$OUT/browser.log" | tail -n 1 || true)"
+    if ((rc == 0)) && [[ -n "$summary" ]]; then
+      ok "browser.mjs (${summary#browser: })"
+    else
+      fail "browser.mjs (exit $rc${summary:+, ${summary#browser: }})"
+    fi
+  else
+    fail "browser.mjs: no chromium (apt-get install chromium, or set E2E_CHROMIUM)"
+  fi
 fi
 
 cleanup

@@ -56,7 +56,7 @@ type Pending struct {
 	// Structured the executed result's structured content (created ids).
 	Result     string
 	Structured json.RawMessage `json:",omitempty"`
-	// Channel is how it was decided ("page", "elicitation"); By who decided,
+	// Channel is how it was decided ("page", "card", "elicitation"); By who decided,
 	// where known.
 	Channel, By string
 	Settled     time.Time
@@ -350,6 +350,28 @@ func pendingResultText(res *mcp.CallToolResult) string {
 	return b.String()
 }
 
+// Outcome returns what became of the action tool(args) when it was decided
+// recently, so that a repeated call learns it even where the tool would now
+// refuse the arguments (an order this very action resolved). Nothing while
+// the action waits, or inside the execution of an approval.
+func (g *Guard) Outcome(ctx context.Context, tool string, args any) (*mcp.CallToolResult, bool) {
+	if g == nil {
+		return nil, false
+	}
+	if _, ok := ctx.Value(approvedKey{}).(string); ok {
+		return nil, false
+	}
+	canon, err := json.Marshal(args)
+	if err != nil {
+		return nil, false
+	}
+	p, _, err := g.approvals.find(ctx, &Action{Tool: tool}, canon)
+	if err != nil || p == nil || p.State == PendingWaiting {
+		return nil, false
+	}
+	return g.statusResult(*p), true
+}
+
 // runApproved executes an action the approval page approved, if it is still
 // exactly what the human saw.
 func (g *Guard) runApproved(ctx context.Context, id string, canon []byte, a *Action, rec AuditRecord) *mcp.CallToolResult {
@@ -403,7 +425,7 @@ func (g *Guard) runPage(ctx context.Context, canon []byte, a *Action, rec AuditR
 		rec.Outcome, rec.Reason = OutcomeAsked, "waiting on the approval page"
 		g.log(rec)
 	}
-	return g.waitingResult(a, p, link)
+	return g.withCard(ctx, g.waitingResult(a, p, link), p.ID)
 }
 
 // waitingResult tells the model the action waits for the user, with the

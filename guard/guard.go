@@ -247,8 +247,10 @@ func (g *Guard) Run(ctx context.Context, req mcp.CallToolRequest, c Controls, a 
 	}
 	mode := g.mode
 	if mode == ModeAuto {
+		// An MCP Apps host shows the approval card in the chat (the page's
+		// link stays as a fallback); else a dialog; else the page.
 		mode = ModePage
-		if clientElicits(ctx) {
+		if clientElicits(ctx) && !ClientShowsApps(ctx) {
 			mode = ModeElicit
 		}
 	}

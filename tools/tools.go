@@ -250,8 +250,14 @@ func writeTool[A any, PA interface {
 		if err := v.bind(req, a); err != nil {
 			return errorResult(err), nil
 		}
+		pre := canonicalArgs(a)
 		act, err := plan(ctx, a)
 		if err != nil {
+			// A repeated call learns what became of its approved action even
+			// when the tool would now refuse it (the order it resolved).
+			if res, ok := d.Guard.Outcome(ctx, m.name, pre); ok {
+				return res, nil
+			}
 			return errorResult(err), nil
 		}
 		act.Tool = m.name

@@ -11,6 +11,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/leeloo-mcp/leeloo-mcp/leeloo/sandbox"
 )
 
 var (
@@ -147,4 +149,46 @@ func TestHTTPApprovalPage(t *testing.T) {
 	require.NoError(t, err)
 	assert.Contains(t, pending.body, "Nothing is waiting for approval.")
 	assert.Equal(t, 1, strings.Count(pending.body, "executed</span>"), "one action, executed once")
+}
+
+// TestHTTPApprovalPageOriginNull: on the HTTP listener a browser posts the
+// page's form with "Origin: null" (the page's no-referrer policy); the
+// transport's Origin check leaves the pages to their own Sec-Fetch-Site
+// check, so the click approves, and a cross-site post is still refused.
+// Found by the browser test (e2e/browser.mjs).
+func TestHTTPApprovalPageOriginNull(t *testing.T) {
+	t.Parallel()
+	s := startHTTP(t, nil, "--sandbox", "--transport", "http")
+	ctx, cancel := context.WithTimeout(context.Background(), waitLimit)
+	defer cancel()
+	c := streamableClient(t, ctx, s.base, nil)
+	initialize(t, ctx, c, "2025-06-18")
+	link := approvalLinkRE.FindString(text(callTool(t, ctx, c, "add_tag", addTagArgs)))
+	require.NotEmpty(t, link)
+	cross := browserPost(t, link, "approve", map[string]string{"Origin": "null", "Sec-Fetch-Site": "cross-site"})
+	assert.Equal(t, http.StatusForbidden, cross.StatusCode)
+	res := browserPost(t, link, "approve", map[string]string{"Origin": "null"})
+	assert.Equal(t, http.StatusOK, res.StatusCode, res.body)
+	assert.Contains(t, res.body, "Approved and done")
+}
+
+// TestApprovedOutcomeOnRepeat: calling a tool again after its action was
+// approved tells the outcome, even where the tool would now refuse the
+// arguments (update_manual_order on the order it just resolved). Found by
+// e2e/client.mjs over legacy SSE.
+func TestApprovedOutcomeOnRepeat(t *testing.T) {
+	t.Parallel()
+	s := startHTTP(t, nil, "--sandbox", "--transport", "http")
+	ctx, cancel := context.WithTimeout(context.Background(), waitLimit)
+	defer cancel()
+	c := streamableClient(t, ctx, s.base, nil)
+	initialize(t, ctx, c, "2025-06-18")
+	args := `{"order_id":"` + sandbox.ManualOrderID + `","status":"RESOLVED"}`
+	link := approvalLinkRE.FindString(text(callTool(t, ctx, c, "update_manual_order", args)))
+	require.NotEmpty(t, link)
+	res := browserPost(t, link, "approve", nil)
+	require.Contains(t, res.body, "Approved and done")
+	again := callTool(t, ctx, c, "update_manual_order", args)
+	assert.False(t, again.IsError, text(again))
+	assert.Contains(t, text(again), "Approved by the user and executed")
 }

@@ -62,6 +62,8 @@ type Config struct {
 	// reach the pages at, behind a proxy.
 	ApprovalListen string
 	PublicURL      string
+	// ApprovalTTL is how long an action waits for approval.
+	ApprovalTTL time.Duration
 	// Catalog is the account catalog file (--catalog); "" for none.
 	Catalog string
 
@@ -92,6 +94,7 @@ var flagSpecs = []envFlag{
 	{"allowed-origins", "LEELOO_ALLOWED_ORIGINS", "comma-separated browser Origins allowed besides loopback ones"},
 	{"confirm", "LEELOO_CONFIRM", "how mutations are confirmed: auto (elicitation where the client has it, else the approval page), elicit, page, preview (the model confirms its own actions: trusted automations only) or off"},
 	{"approval-listen", "LEELOO_APPROVAL_LISTEN", "address of the approval page's own listener (stdio, call, and HTTP with --http-token); port 0 picks a free one"},
+	{"approval-ttl", "LEELOO_APPROVAL_TTL", "how long an action waits for approval (page or card) before it expires"},
 	{"public-url", "LEELOO_PUBLIC_URL", "origin users open the approval page at, when a proxy stands in front (e.g. https://mcp.example.com)"},
 	{"max-sends-per-hour", "LEELOO_MAX_SENDS_PER_HOUR", "cap on customer-facing actions per hour (negative: no cap)"},
 	{"audit-log", "LEELOO_AUDIT_LOG", "append one JSON line per mutation outcome to this file"},
@@ -144,6 +147,7 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (*
 		"session-idle-timeout": defaultSessionIdleTimeout.String(), "max-sessions-per-client": strconv.Itoa(defaultMaxSessionsPerClient),
 		"max-connections": strconv.Itoa(defaultMaxConnections), "http-body-timeout": defaultHTTPBodyTimeout.String(),
 		"http-idle-timeout": defaultHTTPIdleTimeout.String(), "approval-listen": "127.0.0.1:0",
+		"approval-ttl": guard.DefaultApprovalTTL.String(),
 	}
 	for _, f := range flagSpecs {
 		usage := f.usage + " (env " + f.env + ")"
@@ -257,7 +261,7 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (*
 	for _, d := range []struct {
 		name string
 		dst  *time.Duration
-	}{{"session-idle-timeout", &c.SessionIdleTimeout}, {"http-body-timeout", &c.HTTPBodyTimeout}, {"http-idle-timeout", &c.HTTPIdleTimeout}} {
+	}{{"session-idle-timeout", &c.SessionIdleTimeout}, {"http-body-timeout", &c.HTTPBodyTimeout}, {"http-idle-timeout", &c.HTTPIdleTimeout}, {"approval-ttl", &c.ApprovalTTL}} {
 		if *d.dst, err = time.ParseDuration(get(d.name)); err != nil || *d.dst <= 0 {
 			return nil, fs, fmt.Errorf("--%s %q: want a positive duration like 30s", d.name, get(d.name))
 		}

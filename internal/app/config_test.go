@@ -46,6 +46,7 @@ func flagCases() map[string]flagCase {
 		"max-connections":             {"10", "20", strconv.Itoa(defaultMaxConnections), func(c *Config) string { return strconv.Itoa(c.MaxConnections) }},
 		"http-body-timeout":           {"5s", "10s", defaultHTTPBodyTimeout.String(), func(c *Config) string { return c.HTTPBodyTimeout.String() }},
 		"http-idle-timeout":           {"15s", "20s", defaultHTTPIdleTimeout.String(), func(c *Config) string { return c.HTTPIdleTimeout.String() }},
+		"approval-ttl":                {"30s", "2m0s", guard.DefaultApprovalTTL.String(), func(c *Config) string { return c.ApprovalTTL.String() }},
 		"approval-listen":             {"127.0.0.1:7001", "localhost:7002", "127.0.0.1:0", func(c *Config) string { return c.ApprovalListen }},
 		"public-url":                  {"https://flag.example", "https://env.example", "", func(c *Config) string { return c.PublicURL }},
 		"state":                       {"file:/tmp/flag-state.db", "redis://127.0.0.1:6379/0", "", func(c *Config) string { return c.State }},

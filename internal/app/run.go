@@ -219,8 +219,8 @@ func newEnv(cfg *Config, log *slog.Logger, stderr io.Writer) (*env, error) {
 	gcfg := guard.Config{
 		Mode: cfg.Confirm, Key: []byte(cfg.ConfirmKey), MaxSendsPerHour: cfg.MaxSendsPerHour,
 		ReadOnly: cfg.ReadOnly, ErrorResult: tools.ErrorResult, Logger: log,
-		ApprovalURL: e.page.url,
-		Store:       store, Tenant: stateTenant(cfg),
+		ApprovalURL: e.page.url, ApprovalTTL: cfg.ApprovalTTL,
+		Store: store, Tenant: stateTenant(cfg),
 		// A write is sent once, bounded by --timeout: an in-flight claim older
 		// than that (and a margin) belongs to a process that died mid-send.
 		SendLease: max(guard.DefaultSendLease, cfg.Timeout+time.Minute),

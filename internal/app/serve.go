@@ -124,7 +124,9 @@ func guardHTTP(cfg *Config, next http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 			return
 		}
-		if o := r.Header.Get("Origin"); o != "" && !originAllowed(o, cfg.AllowedOrigins) {
+		// The approval pages check the browser's Sec-Fetch-Site (and Origin)
+		// themselves: their form posts carry "Origin: null" (no-referrer).
+		if o := r.Header.Get("Origin"); o != "" && !originAllowed(o, cfg.AllowedOrigins) && !web.Serves(r.URL.Path) {
 			http.Error(w, "Forbidden: origin "+o+" is not allowed (see --allowed-origins)", http.StatusForbidden)
 			return
 		}
