@@ -157,8 +157,24 @@ func (l *live) run(ctx context.Context) {
 	}
 }
 
-// start runs the machinery and, with --sandbox-live, the demo customers.
-func (e *env) startLive(ctx context.Context) {
+// startLive runs the machinery and, with --sandbox-live, the demo
+// customers, after saying on stderr which mode is on.
+func (e *env) startLive(ctx context.Context, stderr io.Writer) {
+	if e.live == nil {
+		return
+	}
+	switch l := e.cfg.Live; l.Mode() {
+	case "webhook":
+		where := "on the HTTP listener"
+		if e.cfg.Transport == "stdio" {
+			where = "on its own loopback listener (--webhook-listen)"
+		}
+		fmt.Fprintf(stderr, "leeloo-mcp: live events: webhook at %s<secret> %s; set that URL in Leeloo (settings, Leeloo API)\n", events.WebhookPath, where)
+	case "poll":
+		fmt.Fprintf(stderr, "leeloo-mcp: live events: polling the inbox every %s while a client is subscribed or waiting (set --webhook-secret for Leeloo's webhooks)\n", l.PollInterval)
+	default:
+		fmt.Fprintln(stderr, "leeloo-mcp: live events: off (no --webhook-secret, --poll-interval 0)")
+	}
 	e.live.run(ctx)
 	if e.live != nil && e.cfg.Live.SandboxLive && e.sb != nil {
 		go runSandboxLive(ctx, e)

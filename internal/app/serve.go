@@ -23,7 +23,7 @@ import (
 func serve(ctx context.Context, cfg *Config, e *env, stdin io.Reader, stdout, stderr io.Writer, log *slog.Logger) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	e.startLive(ctx)
+	e.startLive(ctx, stderr)
 	if cfg.Transport == "stdio" {
 		if err := startStdioWebhook(ctx, cfg, e, stderr, log); err != nil {
 			return err
