@@ -11,6 +11,8 @@
 #      Inspector CLI (E2E_SSE=0 skips it)
 #   3. the MCP Inspector CLI over stdio: tools/list, then tools/call of $E2E_TOOL
 #   4. node client.mjs (MCP TypeScript SDK Client), if that file exists
+#   5. node live.mjs (the SDK Client and Leeloo webhooks: subscribe, webhook,
+#      update, read; wait_for_events), when a binary is given
 #
 # Environment overrides (all optional):
 #   E2E_NODE        Node >= 22 to run the tools
@@ -213,6 +215,20 @@ if [[ -f "$here/client.mjs" ]]; then
   fi
 else
   echo "skip client.mjs (not written yet)"
+fi
+
+# ---------------------------------------------- live events (live.mjs)
+if [[ -n "$BIN" && -f "$here/live.mjs" ]]; then
+  set +e
+  (cd "$here" && LEELOO_BIN="$BIN" timeout "$STEP_TIMEOUT" "$NODE" live.mjs) 2>&1 | tee "$OUT/live.log"
+  rc=${PIPESTATUS[0]}
+  set -e
+  summary="$(grep -E '^live: [0-9]+ passed, [0-9]+ failed$' "$OUT/live.log" | tail -n 1 || true)"
+  if ((rc == 0)) && [[ -n "$summary" ]]; then
+    ok "live.mjs (${summary#live: })"
+  else
+    fail "live.mjs (exit $rc${summary:+, ${summary#live: }})"
+  fi
 fi
 
 cleanup
