@@ -87,6 +87,7 @@ const ARG_VALUES = {
   account_id: SB.DemoAccountID, person_id: SB.DemoPersonID, tunnel_id: SB.TunnelID, order_id: SB.PaidOrderID,
   user_id: SB.UserID, manager_id: SB.UserID, category_id: SB.TemplateCategoryID, template_id: SB.TemplateID,
   tag_id: SB.VIPTagID, tag: SB.VIPTagName, leadgentool_id: SB.LeadgentoolID, connection_id: SB.SMSConnectionID,
+  type: 'INCOMING_MESSAGE',
 };
 
 // A unique marker for this run, so repeated runs against one server never hit
