@@ -228,3 +228,26 @@ func TestSandboxLivePostsWebhooks(t *testing.T) {
 	assert.Contains(t, text(res), "new events")
 	assert.Contains(t, text(res), `"source":"webhook"`)
 }
+
+// TestStdioSandboxLive: on stdio, --sandbox-live posts real webhooks to the
+// loopback receiver, and a client subscribed to leeloo://events over stdio
+// hears of them.
+func TestStdioSandboxLive(t *testing.T) {
+	s := startStdio(t, nil, "--sandbox", "--sandbox-live", "--sandbox-live-interval", "200ms", "--state", "memory")
+	ctx, cancel := context.WithTimeout(context.Background(), waitLimit)
+	defer cancel()
+	c := client.NewClient(transport.NewIO(s.stdoutR, s.stdinW, nil))
+	require.NoError(t, c.Start(ctx))
+	u := watch(c)
+	init := initialize(t, ctx, c, mcp.LATEST_LEGACY_PROTOCOL_VERSION)
+	require.True(t, init.Capabilities.Resources.Subscribe)
+	var sub mcp.SubscribeRequest
+	sub.Params.URI = "leeloo://events"
+	require.NoError(t, c.Subscribe(ctx, sub))
+	u.await(t, "leeloo://events", time.Now(), 5*time.Second)
+	assert.Contains(t, readText(t, ctx, c, "leeloo://events"), "events, newest first")
+	assert.Regexp(t, `--sandbox-live: demo customers post webhooks to the loopback receiver at http://127\.0\.0\.1:\d+/webhooks/leeloo/`, s.stderr.String())
+	s.cancel()
+	assert.Equal(t, 0, s.wait(t))
+	_ = c.Close()
+}
