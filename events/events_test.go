@@ -300,3 +300,21 @@ func TestPollerRequestBudget(t *testing.T) {
 }
 
 func newRand(seed uint64) *rand.Rand { return rand.New(rand.NewPCG(seed, 1)) }
+
+// TestWaitWithoutRun: a process whose hub does not run (leeloo-mcp call)
+// still returns an event another process stores while it waits.
+func TestWaitWithoutRun(t *testing.T) {
+	ctx := context.Background()
+	store := guard.NewMemoryStore(nil)
+	a := events.NewLog(store, events.LogOptions{})
+	hub := &events.Hub{Log: events.NewLog(store, events.LogOptions{}), Tail: 20 * time.Millisecond}
+	go func() {
+		time.Sleep(100 * time.Millisecond)
+		_, _, _ = a.Add(ctx, events.Event{Type: events.TypeSale}, "s1")
+	}()
+	start := time.Now()
+	evs, _, err := hub.Wait(ctx, "", nil, 5*time.Second)
+	require.NoError(t, err)
+	require.Len(t, evs, 1)
+	assert.Less(t, time.Since(start), time.Second)
+}

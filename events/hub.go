@@ -187,6 +187,14 @@ func (h *Hub) Wait(ctx context.Context, after string, types []string, timeout ti
 	}
 	deadline := time.NewTimer(timeout)
 	defer deadline.Stop()
+	// The log is also read on a tick of its own: a process whose hub does
+	// not run (leeloo-mcp call) still sees events other processes store.
+	tail := h.Tail
+	if tail <= 0 {
+		tail = DefaultTail
+	}
+	tick := time.NewTicker(tail)
+	defer tick.Stop()
 	next = after
 	for {
 		h.mu.Lock()
@@ -214,6 +222,7 @@ func (h *Hub) Wait(ctx context.Context, after string, types []string, timeout ti
 		case <-deadline.C:
 			return nil, next, nil
 		case <-changed:
+		case <-tick.C:
 		}
 	}
 }

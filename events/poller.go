@@ -45,8 +45,13 @@ func (p *Poller) interval() time.Duration {
 	return p.Interval
 }
 
-// Run polls every interval while anyone listens, until ctx ends.
+// Run polls every interval while anyone listens, until ctx ends. It first
+// notes where the inbox is now (unless another process did), so the first
+// poll already reports what came in since the start.
 func (p *Poller) Run(ctx context.Context) {
+	if err := p.mark(ctx, p.now()); err != nil && p.Logger != nil {
+		p.Logger.Warn("events: polling the inbox", "err", err)
+	}
 	t := time.NewTicker(p.interval())
 	defer t.Stop()
 	for {
@@ -83,11 +88,8 @@ func (p *Poller) Poll(ctx context.Context) (int, error) {
 		_ = cursor.UnmarshalText(raw)
 	}
 	if cursor.IsZero() {
-		// The first poll notes where the inbox is: what is new comes after.
-		cursor = now.UTC()
-		b, _ := cursor.MarshalText()
-		_, err := st.Swap(ctx, curKey, nil, b, now.Add(log.MaxAge()))
-		return 0, err
+		// Nobody noted where the inbox was: what is new comes after now.
+		return 0, p.mark(ctx, now)
 	}
 	chs, _, err := p.Client.Channels.List(ctx, &leeloo.ChannelListOptions{
 		ListOptions: leeloo.ListOptions{Limit: pollPage}, LastMessageFrom: cursor.UTC(),
@@ -127,4 +129,12 @@ func (p *Poller) Poll(ctx context.Context) (int, error) {
 		p.Hub.Kick()
 	}
 	return stored, nil
+}
+
+// mark sets the cursor to now unless one is set.
+func (p *Poller) mark(ctx context.Context, now time.Time) error {
+	log := p.Hub.Log
+	b, _ := now.UTC().MarshalText()
+	_, err := log.Store().Swap(ctx, log.Namespace()+"events/poll-cursor", nil, b, now.Add(log.MaxAge()))
+	return err
 }
