@@ -2,7 +2,10 @@ package app
 
 import (
 	"context"
+	"encoding/json"
+	mrand "math/rand/v2"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
@@ -14,6 +17,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/leeloo-mcp/leeloo-mcp/events"
 	"github.com/leeloo-mcp/leeloo-mcp/leeloo/sandbox"
 )
 
@@ -250,4 +254,56 @@ func TestStdioSandboxLive(t *testing.T) {
 	s.cancel()
 	assert.Equal(t, 0, s.wait(t))
 	_ = c.Close()
+}
+
+// TestPollingWithoutWebhook: against a Leeloo whose customer writes, with no
+// webhook, a client subscribed to that chat hears of it within one polling
+// interval; nobody listening, the poller sends Leeloo nothing.
+func TestPollingWithoutWebhook(t *testing.T) {
+	box := sandbox.New(sandbox.Options{})
+	hs := httptest.NewServer(box)
+	defer hs.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), waitLimit)
+	defer cancel()
+	s := startHTTP(t, map[string]string{"LEELOO_API_TOKEN": sandbox.DefaultToken, "LEELOO_BASE_URL": hs.URL + sandbox.Prefix},
+		"--transport", "http", "--state", "memory", "--poll-interval", "5s")
+	assert.Contains(t, s.stderr.String(), "live events: polling the inbox every 5s")
+
+	// A customer writes (the sandbox's live step; no webhook is posted).
+	var account string
+	r := mrand.New(mrand.NewPCG(3, 4))
+	for account == "" {
+		var ev struct {
+			Type string `json:"type"`
+			Data struct {
+				AccountID string `json:"account_id"`
+			} `json:"data"`
+		}
+		require.NoError(t, json.Unmarshal(box.LiveEvent(r), &ev))
+		if ev.Type == sandbox.LiveMessage {
+			account = ev.Data.AccountID
+		}
+	}
+	box.ResetRequests()
+	time.Sleep(5500 * time.Millisecond)
+	assert.Empty(t, box.Requests(), "nobody listens: no poll")
+
+	c := streamableClient(t, ctx, s.base, nil)
+	init := initialize(t, ctx, c, "")
+	require.True(t, init.Capabilities.Resources.Subscribe, "the poller can deliver: subscribe is declared")
+	u := watch(c)
+	chat := "leeloo://chats/" + account
+	stop, err := c.ListenAsync(ctx, mcp.SubscriptionFilter{ResourceSubscriptions: []string{chat}}, nil)
+	require.NoError(t, err)
+	defer stop()
+	d := u.await(t, chat, time.Now(), 6*time.Second)
+	t.Logf("subscribed -> update by polling: %s (interval 5s)", d)
+	n := 0
+	for _, q := range box.Requests() {
+		if q.Method == http.MethodGet {
+			n++
+		}
+	}
+	assert.LessOrEqual(t, n, 1+events.MaxChecksPerPoll, "one poll: a list and at most a few chat checks")
+	assert.Contains(t, readText(t, ctx, c, "leeloo://events"), "INCOMING_MESSAGE account "+account)
 }
