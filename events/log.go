@@ -91,10 +91,10 @@ func (l *Log) Since(ctx context.Context, after string, types []string, limit int
 	if err != nil {
 		return nil, err
 	}
-	min := l.now().Add(-l.maxAge)
+	cutoff := l.now().Add(-l.maxAge)
 	var out []Event
 	for _, e := range entries {
-		if guard.StreamIDTime(e.ID).Before(min) {
+		if guard.StreamIDTime(e.ID).Before(cutoff) {
 			continue
 		}
 		var ev Event

@@ -82,8 +82,8 @@ func (s *localStore) Append(ctx context.Context, key string, val []byte, now tim
 			cut = len(st.Entries) - maxLen
 		}
 		if maxAge > 0 {
-			min := now.Add(-maxAge)
-			for cut < len(st.Entries) && StreamIDTime(st.Entries[cut].ID).Before(min) {
+			cutoff := now.Add(-maxAge)
+			for cut < len(st.Entries) && StreamIDTime(st.Entries[cut].ID).Before(cutoff) {
 				cut++
 			}
 		}
