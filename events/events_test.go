@@ -318,3 +318,35 @@ func TestWaitWithoutRun(t *testing.T) {
 	require.Len(t, evs, 1)
 	assert.Less(t, time.Since(start), time.Second)
 }
+
+// TestHubFirstListenerRace: an event stored right as the first listener
+// comes (before the hub read the log) still reaches it; one stored long
+// before does not.
+func TestHubFirstListenerRace(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	c := &clock{t: time.Now()}
+	store := guard.NewMemoryStore(nil)
+	old := events.NewLog(store, events.LogOptions{Now: func() time.Time { return c.Now().Add(-time.Minute) }})
+	_, _, err := old.Add(ctx, events.Event{Type: events.TypeOrder}, "old")
+	require.NoError(t, err)
+	log := events.NewLog(store, events.LogOptions{})
+	got := make(chan events.Event, 4)
+	hub := &events.Hub{Log: log, Tail: time.Hour, OnEvent: func(ev events.Event) { got <- ev }}
+	release := hub.Listen()
+	defer release()
+	_, _, err = log.Add(ctx, events.Event{Type: events.TypeMessage, AccountID: acct}, "raced")
+	require.NoError(t, err)
+	go hub.Run(ctx)
+	select {
+	case ev := <-got:
+		assert.Equal(t, acct, ev.AccountID, "the raced event, not the old one")
+	case <-time.After(2 * time.Second):
+		t.Fatal("the event stored as the first listener came was lost")
+	}
+	select {
+	case ev := <-got:
+		t.Fatalf("an old event was replayed: %+v", ev)
+	case <-time.After(100 * time.Millisecond):
+	}
+}

@@ -5,6 +5,8 @@ import (
 	"log/slog"
 	"sync"
 	"time"
+
+	"github.com/leeloo-mcp/leeloo-mcp/guard"
 )
 
 // DefaultTail is how often a hub reads the log while someone listens: an
@@ -30,6 +32,10 @@ type Hub struct {
 	listeners int
 	last      string
 	primed    bool
+	// since is when listeners went 0 -> 1: events stored from a moment
+	// before it on are handed out, so none that raced the first listener is
+	// lost.
+	since     time.Time
 	changed   chan struct{} // closed and replaced on every new event
 	kick      chan struct{}
 	listening chan struct{} // closed and replaced when listeners go 0 -> 1
@@ -50,6 +56,7 @@ func (h *Hub) Listen() (release func()) {
 	h.init()
 	h.listeners++
 	if h.listeners == 1 {
+		h.since = time.Now().Add(-primeGrace)
 		close(h.listening)
 		h.listening = make(chan struct{})
 	}
@@ -96,6 +103,7 @@ func (h *Hub) Run(ctx context.Context) {
 	}
 	t := time.NewTicker(tail)
 	defer t.Stop()
+	h.poll(ctx) // listeners that came before Run
 	for {
 		h.mu.Lock()
 		idle, listening := h.listeners == 0, h.listening
@@ -119,31 +127,45 @@ func (h *Hub) Run(ctx context.Context) {
 	}
 }
 
+// primeGrace is how far before the first listener came the hub still hands
+// out events (clocks of replicas and Redis differ a little).
+const primeGrace = time.Second
+
 // poll reads the events after the last one seen and hands them out. The
-// first read after the hub went idle only notes where the log ends: a new
-// listener hears of new events, not of old ones.
+// first read after the hub went idle notes where the log ends and hands out
+// only what came from just before the first listener on: a new listener
+// hears of new events, not of old ones.
 func (h *Hub) poll(ctx context.Context) {
 	h.mu.Lock()
 	if h.listeners == 0 {
 		h.mu.Unlock()
 		return
 	}
-	primed, after := h.primed, h.last
+	primed, after, since := h.primed, h.last, h.since
 	h.mu.Unlock()
+	var evs []Event
+	var err error
 	if !primed {
-		last, err := h.Log.Last(ctx)
+		all, err := h.Log.Since(ctx, "", nil, 0)
 		if err != nil {
 			h.warn(err)
 			return
 		}
+		last := ""
+		for _, ev := range all {
+			last = ev.ID
+			if !guard.StreamIDTime(ev.ID).Before(since) {
+				evs = append(evs, ev)
+			}
+		}
 		h.mu.Lock()
 		h.last, h.primed = last, true
 		h.mu.Unlock()
-		h.signal()
-		return
-	}
-	evs, err := h.Log.Since(ctx, after, nil, 0)
-	if err != nil {
+		if len(evs) == 0 {
+			h.signal()
+			return
+		}
+	} else if evs, err = h.Log.Since(ctx, after, nil, 0); err != nil {
 		h.warn(err)
 		return
 	}
