@@ -13,6 +13,8 @@
 #   4. node client.mjs (MCP TypeScript SDK Client), if that file exists
 #   5. node browser.mjs: approval page, pending page and MCP App cards in
 #      headless Chromium (E2E_BROWSER=0 skips; E2E_SHOTS=DIR keeps screenshots)
+#   6. node live.mjs (the SDK Client and Leeloo webhooks: subscribe, webhook,
+#      update, read; wait_for_events), when a binary is given
 #
 # Environment overrides (all optional):
 #   E2E_NODE        Node >= 22 to run the tools
@@ -234,6 +236,20 @@ if [[ "${E2E_BROWSER:-1}" != 0 ]]; then
     fi
   else
     fail "browser.mjs: no chromium (apt-get install chromium, or set E2E_CHROMIUM)"
+  fi
+fi
+
+# ---------------------------------------------- live events (live.mjs)
+if [[ -n "$BIN" && -f "$here/live.mjs" ]]; then
+  set +e
+  (cd "$here" && LEELOO_BIN="$BIN" timeout "$STEP_TIMEOUT" "$NODE" live.mjs) 2>&1 | tee "$OUT/live.log"
+  rc=${PIPESTATUS[0]}
+  set -e
+  summary="$(grep -E '^live: [0-9]+ passed, [0-9]+ failed$' "$OUT/live.log" | tail -n 1 || true)"
+  if ((rc == 0)) && [[ -n "$summary" ]]; then
+    ok "live.mjs (${summary#live: })"
+  else
+    fail "live.mjs (exit $rc${summary:+, ${summary#live: }})"
   fi
 fi
 

@@ -56,8 +56,26 @@ type Store interface {
 	// Block holds every Pace under key until until (upstream said 429).
 	Block(ctx context.Context, key string, until time.Time) error
 
+	// Append adds val at the end of the stream under key and returns its id
+	// ("ms-seq": the append's unix milliseconds and a sequence, increasing
+	// along the stream; compare ids with StreamIDLess). The stream keeps at
+	// most maxLen entries and none appended more than maxAge before now; a
+	// stream nobody appends to for maxAge is gone.
+	Append(ctx context.Context, key string, val []byte, now time.Time, maxLen int, maxAge time.Duration) (string, error)
+	// Since returns up to limit entries (0: all) of the stream under key
+	// appended after the entry with id after ("": from the oldest), oldest
+	// first. Entries past maxAge may linger until the next Append: callers
+	// filter them by StreamIDTime.
+	Since(ctx context.Context, key, after string, limit int) ([]StreamEntry, error)
+
 	// Close releases the store's connections; the state stays.
 	Close() error
+}
+
+// StreamEntry is one entry of a stream (Append, Since).
+type StreamEntry struct {
+	ID    string
+	Value []byte
 }
 
 // Entry is one live value of a List.

@@ -686,3 +686,97 @@ func TestStoreZeroExpiryMeansNone(t *testing.T) {
 		require.NoError(t, s.Delete(ctx, e.ns+"forever"))
 	})
 }
+
+func streamValues(es []StreamEntry) []string {
+	out := make([]string, len(es))
+	for i, e := range es {
+		out[i] = string(e.Value)
+	}
+	return out
+}
+
+func TestStoreStreamAppendSince(t *testing.T) {
+	forEachStore(t, func(t *testing.T, e storeEnv) {
+		ctx := context.Background()
+		s, other := e.open(), e.open()
+		k := e.ns + "events"
+		got, err := other.Since(ctx, k, "", 0)
+		require.NoError(t, err)
+		assert.Empty(t, got, "an empty stream reads as none")
+		var ids []string
+		for i := 0; i < 5; i++ {
+			id, err := s.Append(ctx, k, []byte(fmt.Sprint("e", i)), e.clock.Now(), 3, time.Hour)
+			require.NoError(t, err)
+			if len(ids) > 0 {
+				assert.True(t, StreamIDLess(ids[len(ids)-1], id), "ids increase: %s then %s", ids[len(ids)-1], id)
+			}
+			ids = append(ids, id)
+		}
+		all, err := other.Since(ctx, k, "", 0)
+		require.NoError(t, err)
+		assert.Equal(t, []string{"e2", "e3", "e4"}, streamValues(all), "maxLen keeps the newest, in order, for every process")
+		after, err := other.Since(ctx, k, ids[2], 0)
+		require.NoError(t, err)
+		assert.Equal(t, []string{"e3", "e4"}, streamValues(after), "after an id: only the later ones")
+		one, err := other.Since(ctx, k, "", 1)
+		require.NoError(t, err)
+		assert.Equal(t, []string{"e2"}, streamValues(one))
+		none, err := other.Since(ctx, k, ids[4], 0)
+		require.NoError(t, err)
+		assert.Empty(t, none)
+		assert.WithinDuration(t, e.clock.Now(), StreamIDTime(ids[4]), 2*time.Second, "an id carries its append time")
+	})
+}
+
+func TestStoreStreamRetention(t *testing.T) {
+	forEachStore(t, func(t *testing.T, e storeEnv) {
+		ctx := context.Background()
+		s := e.open()
+		k := e.ns + "events"
+		_, err := s.Append(ctx, k, []byte("old"), e.clock.Now(), 100, 3*u)
+		require.NoError(t, err)
+		e.clock.Advance(4 * u)
+		_, err = s.Append(ctx, k, []byte("new"), e.clock.Now(), 100, 3*u)
+		require.NoError(t, err)
+		got, err := s.Since(ctx, k, "", 0)
+		require.NoError(t, err)
+		assert.Equal(t, []string{"new"}, streamValues(got), "an append drops entries older than maxAge")
+		e.clock.Advance(5 * u)
+		got, err = s.Since(ctx, k, "", 0)
+		require.NoError(t, err)
+		assert.Empty(t, got, "a stream nobody appends to for maxAge is gone")
+	})
+}
+
+func TestStoreStreamConcurrentAppends(t *testing.T) {
+	forEachStore(t, func(t *testing.T, e storeEnv) {
+		ctx := context.Background()
+		k := e.ns + "events"
+		n := race(t, e, 8, func(s Store) bool {
+			_, err := s.Append(ctx, k, []byte("x"), e.clock.Now(), 100, time.Hour)
+			return err == nil
+		})
+		require.Equal(t, 8, n)
+		got, err := e.open().Since(ctx, k, "", 0)
+		require.NoError(t, err)
+		require.Len(t, got, 8, "no append is lost between processes")
+		seen := map[string]bool{}
+		for i, g := range got {
+			assert.False(t, seen[g.ID], "ids are unique")
+			seen[g.ID] = true
+			if i > 0 {
+				assert.True(t, StreamIDLess(got[i-1].ID, g.ID))
+			}
+		}
+	})
+}
+
+func TestStreamIDs(t *testing.T) {
+	assert.True(t, StreamIDLess("1-0", "1-1"))
+	assert.True(t, StreamIDLess("1-9", "2-0"))
+	assert.True(t, StreamIDLess("9-0", "10-0"), "numeric, not lexical")
+	assert.False(t, StreamIDLess("2-0", "2-0"))
+	assert.True(t, StreamIDLess("garbage", "0-1"))
+	assert.True(t, StreamIDTime("x").IsZero())
+	assert.Equal(t, time.UnixMilli(1700000000123).UTC(), StreamIDTime("1700000000123-4"))
+}

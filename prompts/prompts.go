@@ -9,6 +9,7 @@ import (
 	"embed"
 	"fmt"
 	"net/mail"
+	"strconv"
 	"strings"
 	"text/template"
 	"time"
@@ -27,7 +28,7 @@ var templates = template.Must(template.New("prompts").Option("missingkey=error")
 
 // All returns every prompt.
 func All() []server.ServerPrompt {
-	return []server.ServerPrompt{SummarizeChat(), FollowUpLead(), TunnelReport(), ReengageQuiet()}
+	return []server.ServerPrompt{SummarizeChat(), FollowUpLead(), TunnelReport(), ReengageQuiet(), TriageInbox()}
 }
 
 // args reads a prompt's arguments, collecting the first problem.
@@ -184,4 +185,51 @@ func ReengageQuiet() server.ServerPrompt {
 		}
 		return d
 	})
+}
+
+// TriageInbox is triage_inbox: the daily job over new incoming messages.
+func TriageInbox() server.ServerPrompt {
+	p := mcp.NewPrompt("triage_inbox",
+		mcp.WithPromptTitle("Triage new incoming messages"),
+		mcp.WithPromptDescription("The daily inbox job: the new incoming messages (events or the inbox), unanswered chats oldest first, a draft reply for each; replies are sent only through the guarded send tools."),
+		mcp.WithArgument("since", mcp.ArgumentDescription("Optional next_since of the last run (wait_for_events), or a date YYYY-MM-DD.")),
+		mcp.WithArgument("limit", mcp.ArgumentDescription("Optional: at most this many chats (default 20).")),
+	)
+	return prompt(p, "triage_inbox.md", func(a *args) any {
+		d := struct {
+			Since, EventSince, Day string
+			Limit                  int
+		}{Limit: 20, Day: time.Now().UTC().AddDate(0, 0, -1).Format(leeloo.DateLayout)}
+		if raw := a.str("since"); raw != "" {
+			if day, err := time.Parse(leeloo.DateLayout, raw); err == nil {
+				d.Day, d.Since = day.Format(leeloo.DateLayout), day.Format(leeloo.DateLayout)
+			} else if validEventID(raw) {
+				d.Since, d.EventSince = raw, raw
+			} else {
+				a.fail("since %q is neither an event id (next_since) nor a date YYYY-MM-DD", render.Field(raw, 40))
+			}
+		}
+		if raw := a.str("limit"); raw != "" {
+			n, err := strconv.Atoi(raw)
+			if err != nil || n < 1 || n > 100 {
+				a.fail("limit %q: a whole number from 1 to 100", render.Field(raw, 20))
+			}
+			d.Limit = n
+		}
+		return d
+	})
+}
+
+// validEventID reports whether s looks like an event id ("ms-seq").
+func validEventID(s string) bool {
+	a, b, ok := strings.Cut(s, "-")
+	if !ok || a == "" || b == "" || len(s) > 40 {
+		return false
+	}
+	for _, r := range a + b {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return true
 }

@@ -79,6 +79,7 @@ func TestList(t *testing.T) {
 		"follow_up_lead": {"person_id": false, "phone": false, "email": false, "goal": false},
 		"tunnel_report":  {"tunnel_id": false, "period": false},
 		"reengage_quiet": {"tag": true, "quiet_since": true, "offer": false},
+		"triage_inbox":   {"since": false, "limit": false},
 	}, got)
 }
 
@@ -109,6 +110,10 @@ func TestGet(t *testing.T) {
 			[]string{"tunnel " + tunnelID, "get_tunnel_stats with tunnel_id " + tunnelID, "leeloo://tunnels/" + tunnelID + "/stats", "March 2026", "no date range"}, nil},
 		{"reengage_quiet", map[string]string{"tag": "VIP", "quiet_since": "2026-02-01", "offer": "10% off until Friday"},
 			append([]string{`tagged "VIP"`, `search_people with tags ["VIP"] and last_message_to 2026-01-31`, "2026-02-01", "Segment", "Review a few chats", "10% off until Friday", "Never bulk-send without confirmation", "skip them"}, sending...), nil},
+		{"triage_inbox", map[string]string{"since": "1764582000000-3", "limit": "5"},
+			append([]string{"leeloo://events/INCOMING_MESSAGE", `wait_for_events with types ["INCOMING_MESSAGE"] and since "1764582000000-3"`, "oldest first", "at most 5", "unanswered", "Send nothing by yourself"}, sending...), nil},
+		{"triage_inbox", map[string]string{"since": "2026-02-01"},
+			[]string{"since 2026-02-01", "last_message_from 2026-02-01", "at most 20"}, []string{`since "2026-02-01"`}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -148,6 +153,8 @@ func TestGetRejectsBadArguments(t *testing.T) {
 		{"reengage_quiet", map[string]string{"tag": "VIP", "quiet_since": "01.02.2026"}, "YYYY-MM-DD"},
 		{"reengage_quiet", map[string]string{"tag": "VIP", "quiet_since": "2026-02-30"}, "YYYY-MM-DD"},
 		{"reengage_quiet", map[string]string{"tag": "VIP", "quiet_since": "2026-02-01", "offer": strings.Repeat("x", 301)}, "limit is 300"},
+		{"triage_inbox", map[string]string{"since": "yesterday"}, "neither an event id"},
+		{"triage_inbox", map[string]string{"limit": "1000"}, "from 1 to 100"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name+"/"+tc.want, func(t *testing.T) {

@@ -6,11 +6,15 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/mark3labs/mcp-go/mcp"
+	"github.com/mark3labs/mcp-go/mcptest"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/leeloo-mcp/leeloo-mcp/events"
+	"github.com/leeloo-mcp/leeloo-mcp/guard"
 	"github.com/leeloo-mcp/leeloo-mcp/internal/testutil"
 	"github.com/leeloo-mcp/leeloo-mcp/leeloo/sandbox"
 	"github.com/leeloo-mcp/leeloo-mcp/resources"
@@ -73,4 +77,35 @@ func TestHostileLeelooResources(t *testing.T) {
 		})
 	}
 	assert.GreaterOrEqual(t, marks, len(uris)-1, "the attack reached the resources (cleaned): the check is not vacuous")
+}
+
+// TestHostileEventsResources: leeloo://events and leeloo://events/{type},
+// holding webhooks with the attack in every string, have only the server's
+// own fences and no invisible character.
+func TestHostileEventsResources(t *testing.T) {
+	log := events.NewLog(guard.NewMemoryStore(nil), events.LogOptions{})
+	for _, b := range testutil.HostileWebhooks() {
+		ev, key := events.Decode(b, time.Now())
+		_, _, err := log.Add(context.Background(), ev, key)
+		require.NoError(t, err)
+	}
+	srv := mcptest.NewUnstartedServer(t)
+	srv.AddResources(resources.Events(log))
+	srv.AddResourceTemplates(resources.EventsOfType(log))
+	require.NoError(t, srv.Start(context.Background()))
+	t.Cleanup(srv.Close)
+	for _, uri := range []string{resources.EventsURI, "leeloo://events/ORDER", "leeloo://events/SALE", "leeloo://events/INCOMING_MESSAGE", "leeloo://events/KKK"} {
+		t.Run(uri, func(t *testing.T) {
+			var req mcp.ReadResourceRequest
+			req.Params.URI = uri
+			got, err := srv.Client().ReadResource(context.Background(), req)
+			require.NoError(t, err)
+			tc := got.Contents[0].(mcp.TextResourceContents)
+			testutil.AssertSafeText(t, tc.Text, uri)
+			if uri == resources.EventsURI || uri == "leeloo://events/INCOMING_MESSAGE" {
+				// The customer's message in full (order fields are cut short).
+				assert.Contains(t, tc.Text, testutil.HostileMark, "the attack reached the resource (cleaned): the check is not vacuous")
+			}
+		})
+	}
 }

@@ -1,6 +1,7 @@
 package tools_test
 
 import (
+	"context"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -11,6 +12,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/leeloo-mcp/leeloo-mcp/events"
 	"github.com/leeloo-mcp/leeloo-mcp/guard"
 	"github.com/leeloo-mcp/leeloo-mcp/internal/testutil"
 	"github.com/leeloo-mcp/leeloo-mcp/leeloo"
@@ -43,6 +45,7 @@ func hostileArgs() map[string]map[string]any {
 		"list_connections": {},
 		"log_call": {"user_id": id, "account_id": id, "from": "+380501234567", "to": "+380501234568", "date": "2026-03-01",
 			"duration_seconds": 60, "status": "ANSWERED", "type": "OUTGOING", "dry_run": true},
+		"wait_for_events": {"since": "0-0", "timeout_seconds": 1},
 	}
 }
 
@@ -73,7 +76,7 @@ func TestHostileLeelooNeverReachesTheModelRaw(t *testing.T) {
 	require.NoError(t, err)
 	g, err := guard.New(guard.Config{Mode: guard.ModePreview, ErrorResult: tools.ErrorResult, Now: toolsClock, MaxSendsPerHour: -1})
 	require.NoError(t, err)
-	deps := &tools.Deps{Client: client, Guard: g, Now: func() time.Time { return toolsNow }}
+	deps := &tools.Deps{Client: client, Guard: g, Now: func() time.Time { return toolsNow }, Events: hostileEvents(t)}
 	h := &toolsHarness{t: t, deps: deps, all: tools.All(deps)}
 	h.srv = newToolsServer(tools.ServerTools(h.all))
 	h.rpc("initialize", map[string]any{"protocolVersion": "2025-06-18", "capabilities": map[string]any{}, "clientInfo": map[string]any{"name": "t", "version": "0"}})
@@ -98,4 +101,16 @@ func TestHostileLeelooNeverReachesTheModelRaw(t *testing.T) {
 		})
 	}
 	assert.Greater(t, marks, len(h.all)/2, "the attack reached most results (cleaned): the check is not vacuous")
+}
+
+// hostileEvents is a hub whose log holds testutil.HostileWebhooks.
+func hostileEvents(t *testing.T) *events.Hub {
+	t.Helper()
+	log := events.NewLog(guard.NewMemoryStore(nil), events.LogOptions{})
+	for _, b := range testutil.HostileWebhooks() {
+		ev, key := events.Decode(b, time.Now())
+		_, _, err := log.Add(context.Background(), ev, key)
+		require.NoError(t, err)
+	}
+	return &events.Hub{Log: log}
 }

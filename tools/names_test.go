@@ -46,6 +46,7 @@ func TestOneNamePerThing(t *testing.T) {
 		"get_tunnel":            {"tunnel_id": sandbox.TunnelID},
 		"get_tunnel_stats":      {"tunnel_id": sandbox.TunnelID},
 		"get_user":              {"user_id": sandbox.UserID},
+		"wait_for_events":       {"timeout_seconds": 0},
 	}
 	for _, tl := range h.all {
 		if tl.Mutating {

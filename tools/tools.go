@@ -16,6 +16,7 @@ import (
 	"github.com/mark3labs/mcp-go/mcp"
 	"github.com/mark3labs/mcp-go/server"
 
+	"github.com/leeloo-mcp/leeloo-mcp/events"
 	"github.com/leeloo-mcp/leeloo-mcp/guard"
 	"github.com/leeloo-mcp/leeloo-mcp/internal/catalog"
 	"github.com/leeloo-mcp/leeloo-mcp/internal/render"
@@ -35,6 +36,9 @@ type Deps struct {
 	// offers, payment systems, tunnel blocks and template variables, which
 	// the API cannot list; nil when there is none.
 	Catalog *catalog.Catalog
+	// Events is the live-event hub (wait_for_events); nil when events are
+	// off.
+	Events *events.Hub
 
 	tags tagCache
 }
@@ -61,7 +65,7 @@ type Tool struct {
 }
 
 // Toolsets names the toolsets in catalog order.
-var Toolsets = []string{"people", "chats", "templates", "orders", "tags", "tunnels", "leadgen", "users", "connections", "calls"}
+var Toolsets = []string{"people", "chats", "templates", "orders", "tags", "tunnels", "leadgen", "users", "connections", "calls", "events"}
 
 // All returns every tool, in catalog order.
 func All(d *Deps) []Tool {
@@ -76,6 +80,7 @@ func All(d *Deps) []Tool {
 		ListUsers, GetUser,
 		ListConnections,
 		LogCall,
+		WaitForEvents,
 	}
 	out := make([]Tool, 0, len(ctors))
 	for _, c := range ctors {

@@ -14,6 +14,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/leeloo-mcp/leeloo-mcp/events"
 	"github.com/leeloo-mcp/leeloo-mcp/guard"
 	"github.com/leeloo-mcp/leeloo-mcp/leeloo"
 	"github.com/leeloo-mcp/leeloo-mcp/leeloo/sandbox"
@@ -51,7 +52,8 @@ func newToolsHarness(t *testing.T, mode guard.Mode) *toolsHarness {
 	require.NoError(t, err)
 	g, err := guard.New(guard.Config{Mode: mode, ErrorResult: tools.ErrorResult, Now: toolsClock})
 	require.NoError(t, err)
-	deps := &tools.Deps{Client: client, Guard: g, Now: toolsClock}
+	deps := &tools.Deps{Client: client, Guard: g, Now: toolsClock,
+		Events: &events.Hub{Log: events.NewLog(guard.NewMemoryStore(nil), events.LogOptions{})}}
 	all := tools.All(deps)
 	h := &toolsHarness{t: t, sb: sb, deps: deps, all: all, srv: newToolsServer(tools.ServerTools(all))}
 	h.rpc("initialize", map[string]any{

@@ -202,7 +202,8 @@ func printText(w io.Writer, res *mcp.CallToolResult) {
 // from the code.
 func ResourcesMarkdown() string {
 	res, templates := resources.All(nil)
-	res = append(res, resources.Catalog(nil))
+	res = append(res, resources.Catalog(nil), resources.Events(nil))
+	templates = append(templates, resources.EventsOfType(nil))
 	var b strings.Builder
 	b.WriteString("| resource | type | what it is |\n|---|---|---|\n")
 	for _, t := range templates {

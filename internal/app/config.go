@@ -15,13 +15,14 @@ import (
 	"strings"
 	"time"
 
+	"github.com/leeloo-mcp/leeloo-mcp/events"
 	"github.com/leeloo-mcp/leeloo-mcp/guard"
 	"github.com/leeloo-mcp/leeloo-mcp/leeloo"
 )
 
 // DefaultToolsets are served when --toolsets is not given: what a sales
 // copilot uses. leadgen and calls are opt-in (--toolsets all).
-var DefaultToolsets = []string{"people", "chats", "templates", "orders", "tags", "tunnels", "users", "connections"}
+var DefaultToolsets = []string{"people", "chats", "templates", "orders", "tags", "tunnels", "users", "connections", "events"}
 
 // Config is everything a run needs. Secrets are kept out of String.
 type Config struct {
@@ -66,6 +67,8 @@ type Config struct {
 	ApprovalTTL time.Duration
 	// Catalog is the account catalog file (--catalog); "" for none.
 	Catalog string
+	// Live configures webhooks, the event log and polling (live.go).
+	Live LiveConfig
 
 	// sandboxReason says why the sandbox is on, for the start-up notice.
 	sandboxReason string
@@ -100,7 +103,7 @@ var flagSpecs = []envFlag{
 	{"audit-log", "LEELOO_AUDIT_LOG", "append one JSON line per mutation outcome to this file"},
 	{"state", "LEELOO_STATE", "where the guard keeps state shared by processes and restarts: a file path or file:PATH (default: leeloo-mcp/guard.db under $XDG_STATE_HOME or ~/.local/state; memory with --sandbox), redis://... or rediss://... for replicas, or memory"},
 	{"read-only", "LEELOO_READ_ONLY", "serve no tool that changes data"},
-	{"toolsets", "LEELOO_TOOLSETS", "comma-separated toolsets, or all: people, chats, templates, orders, tags, tunnels, leadgen, users, connections, calls"},
+	{"toolsets", "LEELOO_TOOLSETS", "comma-separated toolsets, or all: people, chats, templates, orders, tags, tunnels, leadgen, users, connections, calls, events"},
 	{"tools", "LEELOO_TOOLS", "comma-separated tool names to serve in addition to --toolsets"},
 	{"exclude-tools", "LEELOO_EXCLUDE_TOOLS", "comma-separated tool names to leave out"},
 	{"timeout", "LEELOO_TIMEOUT", "timeout of each attempt of a request to Leeloo; a read is retried, and all its attempts and waits take at most twice this"},
@@ -114,6 +117,13 @@ var flagSpecs = []envFlag{
 	{"http-idle-timeout", "LEELOO_HTTP_IDLE_TIMEOUT", "idle keep-alive HTTP connections are closed after this"},
 	{"log-level", "LEELOO_LOG_LEVEL", "debug, info, warn or error (logs go to stderr)"},
 	{"catalog", "LEELOO_CATALOG", "account catalog JSON file: offers, payment systems, tunnel blocks and template variables by id and name, which the API cannot list (the sandbox ships its own)"},
+	{"webhook-secret", "LEELOO_WEBHOOK_SECRET", "turns on the Leeloo webhook receiver at /webhooks/leeloo/<secret> (16+ characters; set that URL in Leeloo's API settings); prefer the variable"},
+	{"webhook-listen", "LEELOO_WEBHOOK_LISTEN", "on stdio, the loopback address of the webhook receiver's own listener"},
+	{"events-max", "LEELOO_EVENTS_MAX", "events kept in the event log (on --state)"},
+	{"events-max-age", "LEELOO_EVENTS_MAX_AGE", "how long events are kept"},
+	{"poll-interval", "LEELOO_POLL_INTERVAL", "without a webhook, poll the inbox for new messages this often while a client is subscribed or waiting (0: never)"},
+	{"sandbox-live", "LEELOO_SANDBOX_LIVE", "the sandbox's demo customers write messages and place orders now and then, delivered as real webhooks"},
+	{"sandbox-live-interval", "LEELOO_SANDBOX_LIVE_INTERVAL", "how often a --sandbox-live customer does something"},
 }
 
 // Defaults.
@@ -147,14 +157,16 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (*
 		"session-idle-timeout": defaultSessionIdleTimeout.String(), "max-sessions-per-client": strconv.Itoa(defaultMaxSessionsPerClient),
 		"max-connections": strconv.Itoa(defaultMaxConnections), "http-body-timeout": defaultHTTPBodyTimeout.String(),
 		"http-idle-timeout": defaultHTTPIdleTimeout.String(), "approval-listen": "127.0.0.1:0",
-		"approval-ttl": guard.DefaultApprovalTTL.String(),
+		"approval-ttl":   guard.DefaultApprovalTTL.String(),
+		"webhook-listen": "127.0.0.1:0", "events-max": strconv.Itoa(events.DefaultMaxEvents), "events-max-age": events.DefaultMaxAge.String(),
+		"poll-interval": events.DefaultPollInterval.String(), "sandbox-live": "false", "sandbox-live-interval": "20s",
 	}
 	for _, f := range flagSpecs {
 		usage := f.usage + " (env " + f.env + ")"
 		switch f.name {
-		case "sandbox", "read-only":
+		case "sandbox", "read-only", "sandbox-live":
 			boolean[f.name] = fs.Bool(f.name, false, usage)
-		case "http-token":
+		case "http-token", "webhook-secret":
 			// The default is never shown: it may be a secret from the environment.
 			str[f.name] = fs.String(f.name, "", usage)
 		default:
@@ -284,6 +296,9 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (*
 		c.Sandbox, c.sandboxReason = true, "LEELOO_API_TOKEN is not set"
 	}
 	if c.state, err = resolveState(c.State, c.Sandbox, getenv); err != nil {
+		return nil, fs, err
+	}
+	if err := parseLive(c, get); err != nil {
 		return nil, fs, err
 	}
 	return c, fs, nil

@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/leeloo-mcp/leeloo-mcp/events"
 	"github.com/leeloo-mcp/leeloo-mcp/guard"
 	"github.com/leeloo-mcp/leeloo-mcp/leeloo"
 )
@@ -51,6 +52,14 @@ func flagCases() map[string]flagCase {
 		"public-url":                  {"https://flag.example", "https://env.example", "", func(c *Config) string { return c.PublicURL }},
 		"state":                       {"file:/tmp/flag-state.db", "redis://127.0.0.1:6379/0", "", func(c *Config) string { return c.State }},
 		"catalog":                     {"/tmp/flag-catalog.json", "/tmp/env-catalog.json", "", func(c *Config) string { return c.Catalog }},
+		"webhook-secret":              {"flag-secret-0123456789", "env-secret-0123456789", "", func(c *Config) string { return c.Live.WebhookSecret }},
+		"webhook-listen":              {"127.0.0.1:7101", "localhost:7102", "127.0.0.1:0", func(c *Config) string { return c.Live.WebhookListen }},
+		"events-max":                  {"10", "20", strconv.Itoa(events.DefaultMaxEvents), func(c *Config) string { return strconv.Itoa(c.Live.MaxEvents) }},
+		"events-max-age":              {"1h0m0s", "2h0m0s", events.DefaultMaxAge.String(), func(c *Config) string { return c.Live.MaxAge.String() }},
+		"poll-interval":               {"10s", "0s", events.DefaultPollInterval.String(), func(c *Config) string { return c.Live.PollInterval.String() }},
+		// true needs the sandbox: TestLiveConfig.
+		"sandbox-live":          {"false", "false", "false", func(c *Config) string { return strconv.FormatBool(c.Live.SandboxLive) }},
+		"sandbox-live-interval": {"1s", "2s", "20s", func(c *Config) string { return c.Live.SandboxInterval.String() }},
 	}
 }
 
@@ -311,4 +320,40 @@ func TestSandboxNotice(t *testing.T) {
 	assert.Equal(t, 0, r.code, r.stderr)
 	assert.Contains(t, r.stderr, notice)
 	assert.NotContains(t, r.stdout, notice)
+}
+
+func TestLiveConfig(t *testing.T) {
+	tok := map[string]string{"LEELOO_API_TOKEN": "x"}
+	c, err := parse(t, tok)
+	require.NoError(t, err)
+	assert.Equal(t, "poll", c.Live.Mode(), "without a webhook the poller is the mode")
+	c, err = parse(t, tok, "--poll-interval", "0")
+	require.NoError(t, err)
+	assert.Equal(t, "off", c.Live.Mode())
+	c, err = parse(t, map[string]string{"LEELOO_API_TOKEN": "x", "LEELOO_WEBHOOK_SECRET": "a-long-enough-secret"})
+	require.NoError(t, err)
+	assert.Equal(t, "webhook", c.Live.Mode())
+	assert.NotContains(t, c.String(), "a-long-enough-secret", "the secret is never printed")
+
+	c, err = parse(t, nil, "--sandbox-live")
+	require.NoError(t, err)
+	assert.True(t, c.Live.SandboxLive)
+	assert.GreaterOrEqual(t, len(c.Live.WebhookSecret), MinWebhookSecret, "the live sandbox makes its own secret")
+
+	for _, bad := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--sandbox-live"}, "needs the sandbox"},
+		{[]string{"--webhook-secret", "short"}, "at least 16"},
+		{[]string{"--webhook-secret", "has/a/slash-0123456789"}, "path segment"},
+		{[]string{"--poll-interval", "1s"}, "at least 5s"},
+		{[]string{"--webhook-listen", "0.0.0.0:9000"}, "loopback only"},
+		{[]string{"--events-max", "0"}, "positive"},
+	} {
+		_, err := parse(t, tok, bad.args...)
+		if assert.Error(t, err, "%v", bad.args) {
+			assert.Contains(t, err.Error(), bad.want)
+		}
+	}
 }

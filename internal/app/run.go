@@ -152,7 +152,7 @@ func needsValue(a string) bool {
 	for len(name) > 0 && name[0] == '-' {
 		name = name[1:]
 	}
-	return name != "sandbox" && name != "read-only" && name != "version" && name != "help" && name != "h"
+	return name != "sandbox" && name != "read-only" && name != "sandbox-live" && name != "version" && name != "help" && name != "h"
 }
 
 func newLogger(w io.Writer, level string) *slog.Logger {
@@ -172,6 +172,7 @@ type env struct {
 	sb     func() *sandbox.Server // the in-process sandbox, seeded on first use
 	srv    *server.MCPServer
 	page   *approvalPage
+	live   *live
 }
 
 func (e *env) close() {
@@ -216,6 +217,7 @@ func newEnv(cfg *Config, log *slog.Logger, stderr io.Writer) (*env, error) {
 		return nil, err
 	}
 	e.client = client
+	e.live = newLive(cfg, store, client, log)
 	gcfg := guard.Config{
 		Mode: cfg.Confirm, Key: []byte(cfg.ConfirmKey), MaxSendsPerHour: cfg.MaxSendsPerHour,
 		ReadOnly: cfg.ReadOnly, ErrorResult: tools.ErrorResult, Logger: log,
@@ -242,7 +244,7 @@ func newEnv(cfg *Config, log *slog.Logger, stderr io.Writer) (*env, error) {
 		e.close()
 		return nil, err
 	}
-	srv, selected, err := buildServer(cfg, client, e.guard, cat, log)
+	srv, selected, err := buildServer(cfg, client, e.guard, cat, log, e.live)
 	if err != nil {
 		e.close()
 		return nil, err

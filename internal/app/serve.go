@@ -15,12 +15,19 @@ import (
 
 	"github.com/mark3labs/mcp-go/server"
 
+	"github.com/leeloo-mcp/leeloo-mcp/events"
 	"github.com/leeloo-mcp/leeloo-mcp/web"
 )
 
 // serve runs the configured transport until ctx ends.
 func serve(ctx context.Context, cfg *Config, e *env, stdin io.Reader, stdout, stderr io.Writer, log *slog.Logger) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	e.startLive(ctx, stderr)
 	if cfg.Transport == "stdio" {
+		if err := startStdioWebhook(ctx, cfg, e, stderr, log); err != nil {
+			return err
+		}
 		s := server.NewStdioServer(e.srv)
 		s.SetErrorLogger(slog.NewLogLogger(log.Handler(), slog.LevelError))
 		out := &lockedWriter{w: stdout}
@@ -52,6 +59,7 @@ func serveHTTP(ctx context.Context, cfg *Config, e *env, ln net.Listener, stderr
 		paths = "/mcp (Streamable HTTP), " + paths
 	}
 	fmt.Fprintf(stderr, "leeloo-mcp: listening on http://%s: %s\n", ln.Addr(), paths)
+	e.live.served("http://" + ln.Addr().String())
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
 	select {
@@ -101,6 +109,7 @@ func httpRoutes(cfg *Config, e *env, addr string) (http.Handler, func(context.Co
 		}
 		e.page.useListener(addr)
 	}
+	webhookRoute(mux, e.live.receiver())
 	mux.HandleFunc("/healthz", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		_, _ = io.WriteString(w, "ok\n")
@@ -126,11 +135,15 @@ func guardHTTP(cfg *Config, next http.Handler) http.Handler {
 		}
 		// The approval pages check the browser's Sec-Fetch-Site (and Origin)
 		// themselves: their form posts carry "Origin: null" (no-referrer).
-		if o := r.Header.Get("Origin"); o != "" && !originAllowed(o, cfg.AllowedOrigins) && !web.Serves(r.URL.Path) {
+		// Leeloo's webhooks are server-to-server POSTs that cannot carry our
+		// bearer token: the secret in their path authenticates them, and the
+		// body cap below still applies.
+		webhook := strings.HasPrefix(r.URL.Path, events.WebhookPath)
+		if o := r.Header.Get("Origin"); o != "" && !webhook && !web.Serves(r.URL.Path) && !originAllowed(o, cfg.AllowedOrigins) {
 			http.Error(w, "Forbidden: origin "+o+" is not allowed (see --allowed-origins)", http.StatusForbidden)
 			return
 		}
-		if len(token) > 0 {
+		if len(token) > 0 && !webhook {
 			got, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
 			if !ok || subtle.ConstantTimeCompare([]byte(strings.TrimSpace(got)), token) != 1 {
 				w.Header().Set("WWW-Authenticate", `Bearer realm="leeloo-mcp"`)

@@ -14,6 +14,7 @@ import (
 	"github.com/leeloo-mcp/leeloo-mcp/guard"
 	"github.com/leeloo-mcp/leeloo-mcp/internal/catalog"
 	"github.com/leeloo-mcp/leeloo-mcp/leeloo"
+	"github.com/leeloo-mcp/leeloo-mcp/resources"
 	"github.com/leeloo-mcp/leeloo-mcp/tools"
 )
 
@@ -40,8 +41,11 @@ const (
 )
 
 // buildServer assembles the MCP server for cfg around client.
-func buildServer(cfg *Config, client *leeloo.Client, g *guard.Guard, cat *catalog.Catalog, log *slog.Logger) (*server.MCPServer, []tools.Tool, error) {
+func buildServer(cfg *Config, client *leeloo.Client, g *guard.Guard, cat *catalog.Catalog, log *slog.Logger, lv *live) (*server.MCPServer, []tools.Tool, error) {
 	deps := &tools.Deps{Client: client, Guard: g, Sandbox: cfg.Sandbox, Catalog: cat}
+	if lv != nil {
+		deps.Events = lv.hub
+	}
 	selected, err := tools.Select(tools.All(deps), tools.Selection{
 		Toolsets: cfg.Toolsets, Tools: cfg.Tools, Exclude: cfg.ExcludeTools, ReadOnly: cfg.ReadOnly,
 	})
@@ -50,7 +54,8 @@ func buildServer(cfg *Config, client *leeloo.Client, g *guard.Guard, cat *catalo
 	}
 	opts := []server.ServerOption{
 		server.WithToolCapabilities(false),
-		server.WithResourceCapabilities(false, false),
+		// subscribe only when updates can be delivered (a webhook or the poller).
+		server.WithResourceCapabilities(lv.canDeliver(), false),
 		server.WithPromptCapabilities(false),
 		server.WithInstructions(instructions(cfg)),
 		server.WithTitle(title(cfg)),
@@ -65,12 +70,21 @@ func buildServer(cfg *Config, client *leeloo.Client, g *guard.Guard, cat *catalo
 	if cfg.CallsPerMinute > 0 || cfg.ClientCallsPerMinute > 0 {
 		opts = append(opts, server.WithToolHandlerMiddleware(sessionRateLimit(cfg.CallsPerMinute, cfg.ClientCallsPerMinute)))
 	}
-	opts = append(opts, server.WithToolHandlerMiddleware(logCalls(log)), server.WithHooks(requestHooks()))
+	hooks := requestHooks()
+	if lv != nil {
+		lv.subs.hooks(hooks)
+	}
+	opts = append(opts, server.WithToolHandlerMiddleware(logCalls(log)), server.WithHooks(hooks))
 	opts = append(opts, extraServerOptions(client, cat)...)
 	srv := server.NewMCPServer("leeloo-mcp", Version, opts...)
 	srv.AddTools(tools.ServerTools(selected)...)
 	registerExtras(srv, client, cat, cfg.Sandbox)
 	registerCards(srv, deps, selected)
+	if lv != nil {
+		lv.subs.srv = srv
+		srv.AddResources(resources.Events(lv.log))
+		srv.AddResourceTemplates(resources.EventsOfType(lv.log))
+	}
 	return srv, selected, nil
 }
 

@@ -200,3 +200,24 @@ func AssertSafeJSON(t *testing.T, raw []byte, msgAndArgs ...any) {
 	assert.NotContains(t, s, `\u003c`, msgAndArgs...)
 	assert.NotContains(t, s, `\u202e`, msgAndArgs...)
 }
+
+// HostileWebhooks are webhook bodies with HostilePayload in every string:
+// the documented ORDER and SALE shapes, an incoming message and an unknown
+// type, keyed by the account HostileAccountID.
+func HostileWebhooks() [][]byte {
+	p := HostilePayload
+	var out [][]byte
+	for _, body := range []map[string]any{
+		{"type": "ORDER", "data": map[string]any{"order_id": p, "account_id": HostileAccountID, "offer_name": p, "price": p, "currency": p, "email": p, "phone": p, "created_at": p}},
+		{"type": "SALE", "data": map[string]any{"order_id": "o2", "offer_name": p, "payment_method": p, p: p}},
+		{"type": "INCOMING_MESSAGE", "data": map[string]any{"account_id": HostileAccountID, "text": p, "message_id": p}},
+		{"type": p, "data": map[string]any{"note": p}},
+	} {
+		b, _ := json.Marshal(body)
+		out = append(out, b)
+	}
+	return out
+}
+
+// HostileAccountID is the account the hostile webhooks name.
+const HostileAccountID = "5e18a2a3ed0b7a000d6c9484"

@@ -1,0 +1,122 @@
+package main
+
+import (
+	"context"
+	"net/http"
+	"os/exec"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/mark3labs/mcp-go/client"
+	"github.com/mark3labs/mcp-go/client/transport"
+	"github.com/mark3labs/mcp-go/mcp"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/leeloo-mcp/leeloo-mcp/internal/redistest"
+	"github.com/leeloo-mcp/leeloo-mcp/leeloo/sandbox"
+)
+
+// startReplica starts the binary over HTTP with env and returns its base URL.
+func startReplica(t *testing.T, env ...string) (string, *proc) {
+	t.Helper()
+	cmd := exec.Command(binary, "--transport", "http", "--listen", "127.0.0.1:0")
+	cmd.Env = cleanEnv(env...)
+	p := start(t, cmd)
+	deadline := time.Now().Add(waitLimit)
+	var addr string
+	for addr == "" {
+		if m := listeningRE.FindStringSubmatch(p.stderr.String()); m != nil {
+			addr = m[1]
+			break
+		}
+		select {
+		case <-p.exited:
+			t.Fatalf("exited before listening: %v\n%s", p.err, p.stderr.String())
+		case <-time.After(5 * time.Millisecond):
+		}
+		require.False(t, time.Now().After(deadline), "never listened:\n%s", p.stderr.String())
+	}
+	return "http://" + addr, p
+}
+
+// TestReplicasShareEvents: two processes of the binary on one Redis; a
+// webhook posted to replica A reaches a client subscribed on replica B
+// (both protocol eras) within a second, and B's leeloo://events shows it.
+func TestReplicasShareEvents(t *testing.T) {
+	srv := redistest.Start(t)
+	const secret = "replica-secret-0123456789"
+	env := []string{"LEELOO_SANDBOX=true", "LEELOO_STATE=" + srv.URL, "LEELOO_WEBHOOK_SECRET=" + secret}
+	a, _ := startReplica(t, env...)
+	b, _ := startReplica(t, env...)
+	ctx, cancel := context.WithTimeout(context.Background(), waitLimit)
+	defer cancel()
+	chat := "leeloo://chats/" + sandbox.DemoAccountID
+
+	for i, era := range []string{mcp.LATEST_LEGACY_PROTOCOL_VERSION, ""} {
+		opts := []transport.StreamableHTTPCOption{}
+		if era != "" {
+			opts = append(opts, transport.WithContinuousListening())
+		}
+		tr, err := transport.NewStreamableHTTP(b+"/mcp", opts...)
+		require.NoError(t, err)
+		c := client.NewClient(tr)
+		require.NoError(t, c.Start(ctx))
+		got := make(chan string, 8)
+		c.OnNotification(func(n mcp.JSONRPCNotification) {
+			if n.Method == mcp.MethodNotificationResourceUpdated {
+				uri, _ := n.Params.AdditionalFields["uri"].(string)
+				got <- uri
+			}
+		})
+		req := mcp.InitializeRequest{}
+		req.Params.ProtocolVersion = era
+		req.Params.ClientInfo = mcp.Implementation{Name: "replica-test", Version: "1"}
+		init, err := c.Initialize(ctx, req)
+		require.NoError(t, err)
+		require.True(t, init.Capabilities.Resources.Subscribe)
+		if era != "" {
+			var sub mcp.SubscribeRequest
+			sub.Params.URI = chat
+			require.NoError(t, c.Subscribe(ctx, sub))
+		} else {
+			stop, err := c.ListenAsync(ctx, mcp.SubscriptionFilter{ResourceSubscriptions: []string{chat}}, nil)
+			require.NoError(t, err)
+			defer stop()
+		}
+		time.Sleep(400 * time.Millisecond) // the stream is open and B's hub primed
+		// A new subscriber may hear of an event stored just before it came.
+		for len(got) > 0 {
+			<-got
+		}
+
+		body := `{"type":"INCOMING_MESSAGE","data":{"account_id":"` + sandbox.DemoAccountID + `","message_id":"r` + string(rune('0'+i)) + `","text":"from replica A"}}`
+		start := time.Now()
+		res, err := http.Post(a+"/webhooks/leeloo/"+secret, "application/json", strings.NewReader(body))
+		require.NoError(t, err)
+		_ = res.Body.Close()
+		require.Equal(t, http.StatusOK, res.StatusCode)
+		select {
+		case uri := <-got:
+			assert.Equal(t, chat, uri)
+			t.Logf("webhook to A -> update on B (%s): %s", eraName(era), time.Since(start))
+			assert.Less(t, time.Since(start), time.Second)
+		case <-time.After(2 * time.Second):
+			t.Fatalf("no update on replica B (era %q)", era)
+		}
+		var rr mcp.ReadResourceRequest
+		rr.Params.URI = "leeloo://events"
+		read, err := c.ReadResource(ctx, rr)
+		require.NoError(t, err)
+		assert.Contains(t, read.Contents[0].(mcp.TextResourceContents).Text, "from replica A")
+		_ = c.Close()
+	}
+}
+
+func eraName(version string) string {
+	if version == "" {
+		return mcp.ProtocolVersion20260728
+	}
+	return version
+}

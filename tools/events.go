@@ -1,0 +1,63 @@
+package tools
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/mark3labs/mcp-go/mcp"
+
+	"github.com/leeloo-mcp/leeloo-mcp/events"
+	"github.com/leeloo-mcp/leeloo-mcp/internal/render"
+)
+
+// MaxWait is the longest wait_for_events waits.
+const MaxWait = 60
+
+type waitArgs struct {
+	Types   []string `json:"types,omitempty"`
+	Since   string   `json:"since,omitempty"`
+	Timeout *int     `json:"timeout_seconds,omitempty" jsonschema:"minimum=0,maximum=60"`
+}
+
+// WaitForEvents is wait_for_events: new orders, sales and incoming messages
+// from the event log (webhook or polling), waiting up to the timeout.
+func WaitForEvents(d *Deps) Tool {
+	return readTool(meta{
+		name: "wait_for_events", title: "Wait for events", toolset: "events", endpoint: "webhooks / GET /communication-channels",
+		desc: "Waits (30 s) for new ORDER, SALE, INCOMING_MESSAGE events; since: last next_since.",
+	}, func(ctx context.Context, a *waitArgs) (*mcp.CallToolResult, error) {
+		if d.Events == nil {
+			return nil, errors.New("live events are off on this server: it has neither a webhook (--webhook-secret) nor polling (--poll-interval)")
+		}
+		timeout := 30
+		if a.Timeout != nil {
+			timeout = *a.Timeout
+		}
+		types := make([]string, 0, len(a.Types))
+		for _, t := range a.Types {
+			if n := events.NormalizeType(t); n != "" {
+				types = append(types, n)
+			}
+		}
+		evs, next, err := d.Events.Wait(ctx, a.Since, types, time.Duration(timeout)*time.Second)
+		if err != nil {
+			return nil, err
+		}
+		out := struct {
+			Events    []events.View `json:"events"`
+			NextSince string        `json:"next_since"`
+		}{Events: events.Views(evs), NextSince: next}
+		if len(evs) == 0 {
+			return jsonResult(fmt.Sprintf("No new events within %ds. Call again with since=%q to keep waiting.", timeout, next), out), nil
+		}
+		lines := make([]string, len(evs))
+		for i, ev := range evs {
+			lines[i] = events.Line(ev)
+		}
+		head := fmt.Sprintf("%d new events, oldest first (next_since %s). %s\n%s", len(evs), next, render.UntrustedNote, strings.Join(lines, "\n"))
+		return jsonResult(head, out), nil
+	})
+}
