@@ -1,3 +1,5 @@
+//lint:file-ignore SA1019 the legacy protocol era (resources/subscribe, the GET stream) is tested on purpose
+
 package main
 
 import (

@@ -115,7 +115,7 @@ func (s *localStore) Since(ctx context.Context, key, after string, limit int) ([
 		if after != "" && !StreamIDLess(after, e.ID) {
 			continue
 		}
-		out = append(out, StreamEntry{ID: e.ID, Value: e.Value})
+		out = append(out, StreamEntry(e))
 		if limit > 0 && len(out) == limit {
 			break
 		}
