@@ -59,6 +59,9 @@ type Pending struct {
 	// Channel is how it was decided ("page", "elicitation"); By who decided,
 	// where known.
 	Channel, By string
+	// RequestedBy is the user whose call asked for it (users file), where
+	// known: on a team server only they, or an approver, may decide it.
+	RequestedBy string `json:",omitempty"`
 	Settled     time.Time
 
 	key string // tool + canonical arguments
@@ -172,7 +175,7 @@ func (s *approvals) create(ctx context.Context, a *Action, canon, idRaw []byte) 
 	r := &record{Key: key, Pending: Pending{
 		ID: rand.Text(), Tool: a.Tool, Args: json.RawMessage(slices.Clone(canon)), Input: input,
 		Preview: a.Preview, Warnings: slices.Clone(a.Warnings), CustomerFacing: a.CustomerFacing,
-		Created: now, Expires: now.Add(s.ttl), State: PendingWaiting,
+		Created: now, Expires: now.Add(s.ttl), State: PendingWaiting, RequestedBy: UserFrom(ctx),
 	}}
 	raw, _ := json.Marshal(r)
 	if err := s.ps.Put(ctx, r.ID, raw, s.keep(r)); err != nil {
@@ -324,7 +327,7 @@ func (g *Guard) Reject(ctx context.Context, id, channel, by string) (Pending, er
 	if err != nil {
 		return p, err
 	}
-	g.log(AuditRecord{Tool: p.Tool, Args: json.RawMessage(p.Args), Mode: channel, Outcome: OutcomeDeclined, Reason: "rejected on the " + channel + " by " + orSomeone(by), Customer: p.CustomerFacing})
+	g.log(ctx, AuditRecord{Tool: p.Tool, Args: json.RawMessage(p.Args), Mode: channel, Outcome: OutcomeDeclined, Reason: "rejected on the " + channel + " by " + orSomeone(by), Customer: p.CustomerFacing})
 	return g.approvals.settle(ctx, id, PendingRejected, "Rejected by "+orSomeone(by)+". Nothing was sent or changed."), nil
 }
 
@@ -362,11 +365,11 @@ func (g *Guard) runApproved(ctx context.Context, id string, canon []byte, a *Act
 	}
 	switch {
 	case !ok:
-		return g.refuse(rec, "the approval is not for an action being executed now; nothing was sent")
+		return g.refuse(ctx, rec, "the approval is not for an action being executed now; nothing was sent")
 	case p.Tool != a.Tool || string(p.Args) != string(canon):
-		return g.refuse(rec, "the approval was for another action; nothing was sent")
+		return g.refuse(ctx, rec, "the approval was for another action; nothing was sent")
 	case p.Preview != a.Preview:
-		return g.refuse(rec, "what would happen changed since it was approved (now: "+a.Preview+"); nothing was sent. Ask the model to prepare it again.")
+		return g.refuse(ctx, rec, "what would happen changed since it was approved (now: "+a.Preview+"); nothing was sent. Ask the model to prepare it again.")
 	}
 	rec.Approver = p.By
 	return g.execute(ctx, a, rec)
@@ -376,11 +379,11 @@ func (g *Guard) runApproved(ctx context.Context, id string, canon []byte, a *Act
 // preview and the link to show the user, never a way to approve.
 func (g *Guard) runPage(ctx context.Context, canon []byte, a *Action, rec AuditRecord) *mcp.CallToolResult {
 	if g.approvalURL == nil {
-		return g.refuse(rec, "this server has no approval page, so nothing can be approved; nothing was sent")
+		return g.refuse(ctx, rec, "this server has no approval page, so nothing can be approved; nothing was sent")
 	}
 	found, idRaw, err := g.approvals.find(ctx, a, canon)
 	if err != nil {
-		return g.refuse(rec, storeReason(err))
+		return g.refuse(ctx, rec, storeReason(err))
 	}
 	if found != nil && found.State != PendingWaiting {
 		return g.statusResult(*found)
@@ -391,19 +394,19 @@ func (g *Guard) runPage(ctx context.Context, canon []byte, a *Action, rec AuditR
 	} else {
 		// Nobody is asked to approve what would be refused anyway.
 		if r := g.precheck(ctx, a); r != "" {
-			return g.refuse(rec, r)
+			return g.refuse(ctx, rec, r)
 		}
 		if p, created, err = g.approvals.create(ctx, a, canon, idRaw); err != nil {
-			return g.refuse(rec, storeReason(err))
+			return g.refuse(ctx, rec, storeReason(err))
 		}
 	}
 	link, err := g.approvalURL(p.ID)
 	if err != nil {
-		return g.refuse(rec, "the approval page could not be started ("+err.Error()+"); nothing was sent")
+		return g.refuse(ctx, rec, "the approval page could not be started ("+err.Error()+"); nothing was sent")
 	}
 	if created {
 		rec.Outcome, rec.Reason = OutcomeAsked, "waiting on the approval page"
-		g.log(rec)
+		g.log(ctx, rec)
 	}
 	return g.waitingResult(a, p, link)
 }

@@ -65,6 +65,9 @@ type Config struct {
 	// Catalog is the account catalog file (--catalog); "" for none.
 	Catalog string
 
+	// Team server and fleet (team.go).
+	Team
+
 	// sandboxReason says why the sandbox is on, for the start-up notice.
 	sandboxReason string
 	// state is --state resolved: memory, file:ABSPATH, redis:// or rediss://.
@@ -110,6 +113,10 @@ var flagSpecs = []envFlag{
 	{"http-body-timeout", "LEELOO_HTTP_BODY_TIMEOUT", "time an HTTP client has to send a request body"},
 	{"http-idle-timeout", "LEELOO_HTTP_IDLE_TIMEOUT", "idle keep-alive HTTP connections are closed after this"},
 	{"log-level", "LEELOO_LOG_LEVEL", "debug, info, warn or error (logs go to stderr)"},
+	{"credentials", "LEELOO_CREDENTIALS", "whose Leeloo token calls use: env (LEELOO_API_TOKEN, one account) or per-request (HTTP transports: every request sends its own in X-Leeloo-AuthToken; a team server)"},
+	{"users-file", "LEELOO_USERS_FILE", "file of the HTTP users, one per line: NAME sha256:HEX [approver] (leeloo-mcp user add NAME prints one); replaces --http-token"},
+	{"metrics-token", "LEELOO_METRICS_TOKEN", "bearer token /metrics requires (HTTP transports); without it /metrics is open to whoever reaches the listener"},
+	{"drain-timeout", "LEELOO_DRAIN_TIMEOUT", "on SIGTERM, how long calls in flight may take to finish before the server stops"},
 	{"catalog", "LEELOO_CATALOG", "account catalog JSON file: offers, payment systems, tunnel blocks and template variables by id and name, which the API cannot list (the sandbox ships its own)"},
 }
 
@@ -144,13 +151,14 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (*
 		"session-idle-timeout": defaultSessionIdleTimeout.String(), "max-sessions-per-client": strconv.Itoa(defaultMaxSessionsPerClient),
 		"max-connections": strconv.Itoa(defaultMaxConnections), "http-body-timeout": defaultHTTPBodyTimeout.String(),
 		"http-idle-timeout": defaultHTTPIdleTimeout.String(), "approval-listen": "127.0.0.1:0",
+		"credentials": credentialsEnv, "drain-timeout": defaultDrainTimeout.String(),
 	}
 	for _, f := range flagSpecs {
 		usage := f.usage + " (env " + f.env + ")"
 		switch f.name {
 		case "sandbox", "read-only":
 			boolean[f.name] = fs.Bool(f.name, false, usage)
-		case "http-token":
+		case "http-token", "metrics-token":
 			// The default is never shown: it may be a secret from the environment.
 			str[f.name] = fs.String(f.name, "", usage)
 		default:
@@ -270,16 +278,22 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (*
 			return nil, fs, fmt.Errorf("--%s %q: want a positive whole number", n.name, get(n.name))
 		}
 	}
-	if c.Transport != "stdio" && !isLoopback(c.Listen) && c.HTTPToken == "" {
+	if err := parseTeam(c, get, getenv); err != nil {
+		return nil, fs, err
+	}
+	if c.Transport != "stdio" && !isLoopback(c.Listen) && c.HTTPToken == "" && c.UsersFile == "" {
 		return nil, fs, fmt.Errorf("--listen %s is not a loopback address: set --http-token (or LEELOO_HTTP_TOKEN) so only your clients can connect", c.Listen)
 	}
 	switch {
 	case c.Sandbox:
 		c.sandboxReason = "--sandbox"
-	case c.Token == "":
+	case c.Token == "" && c.Credentials != credentialsPerRequest:
 		c.Sandbox, c.sandboxReason = true, "LEELOO_API_TOKEN is not set"
 	}
 	if c.state, err = resolveState(c.State, c.Sandbox, getenv); err != nil {
+		return nil, fs, err
+	}
+	if err := checkTenantKey(c); err != nil {
 		return nil, fs, err
 	}
 	return c, fs, nil

@@ -2,6 +2,8 @@ package app
 
 import (
 	"io"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -50,7 +52,19 @@ func flagCases() map[string]flagCase {
 		"public-url":                  {"https://flag.example", "https://env.example", "", func(c *Config) string { return c.PublicURL }},
 		"state":                       {"file:/tmp/flag-state.db", "redis://127.0.0.1:6379/0", "", func(c *Config) string { return c.State }},
 		"catalog":                     {"/tmp/flag-catalog.json", "/tmp/env-catalog.json", "", func(c *Config) string { return c.Catalog }},
+		"credentials":                 {"env", "env", "env", func(c *Config) string { return c.Credentials }},
+		"users-file":                  {usersFile("flag"), usersFile("env"), "", func(c *Config) string { return c.UsersFile }},
+		"metrics-token":               {"flag-metrics", "env-metrics", "", func(c *Config) string { return c.MetricsToken }},
+		"drain-timeout":               {"5s", "1m0s", defaultDrainTimeout.String(), func(c *Config) string { return c.DrainTimeout.String() }},
 	}
+}
+
+// usersFile writes a one-user users file named after which and returns its
+// path.
+func usersFile(which string) string {
+	p := filepath.Join(os.TempDir(), "leeloo-mcp-test-users-"+which)
+	_ = os.WriteFile(p, []byte("anna sha256:"+strings.Repeat("ab", 32)+"\n"), 0o600)
+	return p
 }
 
 func parse(t *testing.T, env map[string]string, args ...string) (*Config, error) {

@@ -40,7 +40,7 @@ const (
 )
 
 // buildServer assembles the MCP server for cfg around client.
-func buildServer(cfg *Config, client *leeloo.Client, g *guard.Guard, cat *catalog.Catalog, log *slog.Logger) (*server.MCPServer, []tools.Tool, error) {
+func buildServer(cfg *Config, client *leeloo.Client, g *guard.Guard, cat *catalog.Catalog, log *slog.Logger, obs *observer) (*server.MCPServer, []tools.Tool, error) {
 	deps := &tools.Deps{Client: client, Guard: g, Sandbox: cfg.Sandbox, Catalog: cat}
 	selected, err := tools.Select(tools.All(deps), tools.Selection{
 		Toolsets: cfg.Toolsets, Tools: cfg.Tools, Exclude: cfg.ExcludeTools, ReadOnly: cfg.ReadOnly,
@@ -65,7 +65,12 @@ func buildServer(cfg *Config, client *leeloo.Client, g *guard.Guard, cat *catalo
 	if cfg.CallsPerMinute > 0 || cfg.ClientCallsPerMinute > 0 {
 		opts = append(opts, server.WithToolHandlerMiddleware(sessionRateLimit(cfg.CallsPerMinute, cfg.ClientCallsPerMinute)))
 	}
-	opts = append(opts, server.WithToolHandlerMiddleware(logCalls(log)), server.WithHooks(requestHooks()))
+	if obs != nil {
+		opts = append(opts, server.WithToolHandlerMiddleware(obs.middleware))
+	} else {
+		opts = append(opts, server.WithToolHandlerMiddleware(logCalls(log)))
+	}
+	opts = append(opts, server.WithHooks(requestHooks()))
 	opts = append(opts, extraServerOptions(client, cat)...)
 	srv := server.NewMCPServer("leeloo-mcp", Version, opts...)
 	srv.AddTools(tools.ServerTools(selected)...)
