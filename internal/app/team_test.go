@@ -1,0 +1,203 @@
+package app
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/leeloo-mcp/leeloo-mcp/leeloo/sandbox"
+)
+
+// twoAccounts is a fake Leeloo with two accounts, by token, counting each
+// account's requests.
+type twoAccounts struct {
+	*httptest.Server
+	mu    sync.Mutex
+	count map[string]int
+}
+
+func newTwoAccounts(t *testing.T, tokens ...string) *twoAccounts {
+	t.Helper()
+	f := &twoAccounts{count: map[string]int{}}
+	sbs := map[string]*sandbox.Server{}
+	for _, tok := range tokens {
+		sbs[tok] = sandbox.New(sandbox.Options{Token: tok})
+	}
+	f.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		tok := r.Header.Get(leelooTokenHeader)
+		f.mu.Lock()
+		f.count[tok]++
+		f.mu.Unlock()
+		sb := sbs[tok]
+		if sb == nil {
+			w.WriteHeader(http.StatusUnauthorized)
+			_, _ = io.WriteString(w, `{"status":"error","message":"bad token"}`)
+			return
+		}
+		sb.ServeHTTP(w, r)
+	}))
+	t.Cleanup(f.Close)
+	return f
+}
+
+func (f *twoAccounts) requests(tok string) int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.count[tok]
+}
+
+// TestPerRequestNeedsToken: a team server answers a request without
+// X-Leeloo-AuthToken with 401 naming the header, and has no token itself.
+func TestPerRequestNeedsToken(t *testing.T) {
+	up := newTwoAccounts(t, "tok-a")
+	s := startHTTP(t, map[string]string{"LEELOO_BASE_URL": up.URL + "/api/v2", "LEELOO_STATE": "memory"},
+		"--transport", "http", "--credentials", "per-request")
+	res, err := http.Post(s.base+"/mcp", "application/json", strings.NewReader(`{"jsonrpc":"2.0","id":1,"method":"ping"}`))
+	require.NoError(t, err)
+	body, _ := io.ReadAll(res.Body)
+	_ = res.Body.Close()
+	assert.Equal(t, http.StatusUnauthorized, res.StatusCode)
+	assert.Contains(t, string(body), "X-Leeloo-AuthToken")
+	assert.NotContains(t, s.stderr.String(), "SANDBOX", "a team server is never the sandbox")
+
+	r := runApp(t, map[string]string{}, "--credentials", "per-request")
+	assert.Equal(t, 2, r.code)
+	assert.Contains(t, r.stderr, "needs an HTTP transport")
+	r = runApp(t, map[string]string{"LEELOO_STATE": "redis://127.0.0.1:1/0"}, "--credentials", "per-request", "--transport", "http")
+	assert.Equal(t, 2, r.code)
+	assert.Contains(t, r.stderr, "LEELOO_TENANT_KEY")
+}
+
+// TestPerRequestTenants: two tokens on one server are two tenants: each
+// request reaches its own account; a confirm token of A is refused for B;
+// A's spent budget leaves B's whole; the audit log names user and tenant,
+// never a token.
+func TestPerRequestTenants(t *testing.T) {
+	up := newTwoAccounts(t, "tok-a", "tok-b")
+	dir := t.TempDir()
+	audit := filepath.Join(dir, "audit.jsonl")
+	var out bytes.Buffer
+	require.Equal(t, 0, userAdd(&out, io.Discard, []string{"add", "anna"}))
+	lines := strings.Split(out.String(), "\n")
+	token := strings.TrimSpace(lines[1])
+	line := strings.TrimSpace(lines[3])
+	require.True(t, strings.HasPrefix(line, "anna sha256:"), out.String())
+	users := filepath.Join(dir, "users")
+	require.NoError(t, os.WriteFile(users, []byte("# team\n"+line+"\n"), 0o600))
+
+	s := startHTTP(t, map[string]string{"LEELOO_BASE_URL": up.URL + "/api/v2", "LEELOO_STATE": "memory", "LEELOO_TENANT_KEY": "k"},
+		"--transport", "http", "--credentials", "per-request", "--confirm", "preview", "--max-sends-per-hour", "1",
+		"--users-file", users, "--audit-log", audit, "--metrics-token", "m")
+	ctx := context.Background()
+	hdr := func(tok string) map[string]string {
+		return map[string]string{leelooTokenHeader: tok, "Authorization": "Bearer " + token}
+	}
+	ca, cb := streamableClient(t, ctx, s.base, hdr("tok-a")), streamableClient(t, ctx, s.base, hdr("tok-b"))
+	initialize(t, ctx, ca, "2025-11-25")
+	initialize(t, ctx, cb, "2025-11-25")
+
+	before := up.requests("tok-b")
+	res := callTool(t, ctx, ca, "list_tags", `{}`)
+	require.False(t, res.IsError, text(res))
+	assert.Equal(t, before, up.requests("tok-b"), "A's read reached only A's account")
+	assert.Positive(t, up.requests("tok-a"))
+
+	send := `{"account_id":"` + sandbox.DemoAccountID + `","text":"Доставка завтра"}`
+	prev := callTool(t, ctx, ca, "send_message", send)
+	require.False(t, prev.IsError, text(prev))
+	tok, _ := prev.StructuredContent.(map[string]any)["confirm_token"].(string)
+	require.NotEmpty(t, tok)
+	withTok := strings.TrimSuffix(send, "}") + `,"confirm_token":"` + tok + `"}`
+	res = callTool(t, ctx, cb, "send_message", withTok)
+	assert.True(t, res.IsError)
+	assert.Contains(t, text(res), "does not match", "A's confirm token is refused for B")
+	res = callTool(t, ctx, ca, "send_message", withTok)
+	require.False(t, res.IsError, text(res))
+
+	// A's budget (1 per hour) is spent; B's is whole.
+	res = callTool(t, ctx, ca, "send_message", `{"account_id":"`+sandbox.DemoAccountID+`","text":"Ще одне"}`)
+	assert.Contains(t, text(res), "Refused")
+	res = callTool(t, ctx, cb, "send_message", `{"account_id":"`+sandbox.DemoAccountID+`","text":"Ще одне"}`)
+	require.False(t, res.IsError, text(res))
+	assert.Contains(t, text(res), "confirm_token")
+
+	// Without a user's bearer token nothing is served.
+	cr, err := http.Post(s.base+"/mcp", "application/json", strings.NewReader(`{}`))
+	require.NoError(t, err)
+	_ = cr.Body.Close()
+	assert.Equal(t, http.StatusUnauthorized, cr.StatusCode)
+
+	raw, err := os.ReadFile(audit)
+	require.NoError(t, err)
+	assert.NotContains(t, string(raw), "tok-a")
+	assert.NotContains(t, string(raw), token)
+	recs := auditLines(t, audit)
+	require.NotEmpty(t, recs)
+	tenants := map[any]bool{}
+	for _, r := range recs {
+		assert.Equal(t, "anna", r["user"], r)
+		assert.Len(t, r["tenant"], 24, r)
+		tenants[r["tenant"]] = true
+	}
+	assert.Len(t, tenants, 2)
+
+	// Probes and metrics.
+	rr, err := http.Get(s.base + "/readyz")
+	require.NoError(t, err)
+	_ = rr.Body.Close()
+	assert.Equal(t, http.StatusOK, rr.StatusCode)
+	mr, err := http.Get(s.base + "/metrics")
+	require.NoError(t, err)
+	_ = mr.Body.Close()
+	assert.Equal(t, http.StatusUnauthorized, mr.StatusCode)
+	req, _ := http.NewRequest(http.MethodGet, s.base+"/metrics", nil)
+	req.Header.Set("Authorization", "Bearer m")
+	mr, err = http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	metrics, _ := io.ReadAll(mr.Body)
+	_ = mr.Body.Close()
+	for _, want := range []string{
+		`leeloo_mcp_tool_calls_total{outcome="ok",tool="list_tags"} 1`,
+		`leeloo_mcp_guard_outcomes_total{outcome="executed",tool="send_message"} 1`,
+		`leeloo_mcp_upstream_requests_total{status="200"}`,
+		`leeloo_mcp_sessions_open 2`,
+		`leeloo_mcp_tool_call_duration_seconds_bucket`,
+	} {
+		assert.Contains(t, string(metrics), want)
+	}
+	assert.NotContains(t, string(metrics), "tok-a")
+	assert.Contains(t, s.stderr.String(), `msg="tool call" tool=send_message user=anna tenant=`)
+}
+
+// TestUsersFileLines: the users file's format and its errors.
+func TestUsersFileLines(t *testing.T) {
+	h := strings.Repeat("0f", 32)
+	u, err := parseUsers(strings.NewReader("anna sha256:" + h + "\n\n# x\nboris sha256:" + strings.Repeat("1e", 32) + " approver\n"))
+	require.NoError(t, err)
+	assert.True(t, u.byName["boris"].approver)
+	assert.False(t, u.byName["anna"].approver)
+	for _, bad := range []string{"anna", "anna md5:00", "anna sha256:" + h + " admin", "a b sha256:" + h, "", "anna sha256:" + h + "\nanna sha256:" + h} {
+		_, err := parseUsers(strings.NewReader(bad))
+		assert.Error(t, err, bad)
+	}
+	key := []byte("k")
+	v := signUser(key, "anna", time.Now().Add(signinTTL))
+	name, ok := verifyUser(key, v, time.Now())
+	assert.True(t, ok)
+	assert.Equal(t, "anna", name)
+	_, ok = verifyUser([]byte("other"), v, time.Now())
+	assert.False(t, ok)
+	_, ok = verifyUser(key, v, time.Now().Add(2*signinTTL))
+	assert.False(t, ok)
+}
