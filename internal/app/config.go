@@ -116,6 +116,7 @@ var flagSpecs = []envFlag{
 	{"credentials", "LEELOO_CREDENTIALS", "whose Leeloo token calls use: env (LEELOO_API_TOKEN, one account) or per-request (HTTP transports: every request sends its own in X-Leeloo-AuthToken; a team server)"},
 	{"users-file", "LEELOO_USERS_FILE", "file of the HTTP users, one per line: NAME sha256:HEX [approver] (leeloo-mcp user add NAME prints one); replaces --http-token"},
 	{"metrics-token", "LEELOO_METRICS_TOKEN", "bearer token /metrics requires (HTTP transports); without it /metrics is open to whoever reaches the listener"},
+	{"replica-id", "LEELOO_REPLICA_ID", "this replica's name in its Streamable HTTP session ids (mcp-session-NAME.…), by which a load balancer routes a session to the replica that holds it (README: Run it for a team)"},
 	{"drain-timeout", "LEELOO_DRAIN_TIMEOUT", "on SIGTERM, how long calls in flight may take to finish before the server stops"},
 	{"catalog", "LEELOO_CATALOG", "account catalog JSON file: offers, payment systems, tunnel blocks and template variables by id and name, which the API cannot list (the sandbox ships its own)"},
 }

@@ -55,6 +55,7 @@ func flagCases() map[string]flagCase {
 		"credentials":                 {"env", "env", "env", func(c *Config) string { return c.Credentials }},
 		"users-file":                  {usersFile("flag"), usersFile("env"), "", func(c *Config) string { return c.UsersFile }},
 		"metrics-token":               {"flag-metrics", "env-metrics", "", func(c *Config) string { return c.MetricsToken }},
+		"replica-id":                  {"r1", "r2", "", func(c *Config) string { return c.ReplicaID }},
 		"drain-timeout":               {"5s", "1m0s", defaultDrainTimeout.String(), func(c *Config) string { return c.DrainTimeout.String() }},
 	}
 }

@@ -134,6 +134,9 @@ func httpRoutes(cfg *Config, e *env, addr string) (http.Handler, func(context.Co
 func mcpHandlers(cfg *Config, srv *server.MCPServer, addr string, ctxFunc func(context.Context, *http.Request) context.Context) (http.Handler, *sessions, func(context.Context)) {
 	mux := http.NewServeMux()
 	ids := newSessions(cfg.MaxSessionsPerClient)
+	if cfg.ReplicaID != "" {
+		ids.prefix = sessionPrefix + cfg.ReplicaID + "."
+	}
 	var streamable *server.StreamableHTTPServer
 	if cfg.Transport == "http" {
 		streamable = server.NewStreamableHTTPServer(srv, server.WithEndpointPath("/mcp"), server.WithHTTPContextFunc(ctxFunc),

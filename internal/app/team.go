@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"errors"
 	"fmt"
+	"regexp"
 	"strings"
 	"time"
 )
@@ -15,6 +16,8 @@ const (
 	credentialsEnv        = "env"
 	credentialsPerRequest = "per-request"
 )
+
+var replicaID = regexp.MustCompile(`^[A-Za-z0-9]{1,32}$`)
 
 // defaultDrainTimeout bounds how long calls in flight may finish on SIGTERM.
 const defaultDrainTimeout = 25 * time.Second
@@ -31,6 +34,9 @@ type Team struct {
 	MetricsToken string
 	// DrainTimeout bounds how long calls in flight finish after SIGTERM.
 	DrainTimeout time.Duration
+	// ReplicaID names this replica in its session ids
+	// (mcp-session-ID.RANDOM), for the load balancer's session routing.
+	ReplicaID string
 	// serverKey keys the tenant hash of a Leeloo token and the approval
 	// pages' sign-in cookies: replicas sharing a store must share it.
 	serverKey []byte
@@ -57,6 +63,10 @@ func parseTeam(c *Config, get func(string) string, getenv func(string) string) e
 	var err error
 	if c.DrainTimeout, err = time.ParseDuration(get("drain-timeout")); err != nil || c.DrainTimeout <= 0 {
 		return fmt.Errorf("--drain-timeout %q: want a positive duration like 25s", get("drain-timeout"))
+	}
+	c.ReplicaID = get("replica-id")
+	if c.ReplicaID != "" && !replicaID.MatchString(c.ReplicaID) {
+		return fmt.Errorf("--replica-id %q: want 1 to 32 letters and digits", c.ReplicaID)
 	}
 	c.UsersFile = get("users-file")
 	if c.UsersFile != "" {
