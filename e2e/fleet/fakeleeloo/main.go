@@ -31,11 +31,11 @@ type account struct {
 	name string
 	sb   *sandbox.Server
 
-	mu       sync.Mutex
-	times    []time.Time
-	sends    map[string]int
-	limited  int
-	tooMany  time.Time // answer 429 until then
+	mu      sync.Mutex
+	times   []time.Time
+	sends   map[string]int
+	limited int
+	tooMany time.Time // answer 429 until then
 }
 
 func main() {
