@@ -327,7 +327,7 @@ func (g *Guard) Reject(ctx context.Context, id, channel, by string) (Pending, er
 	if err != nil {
 		return p, err
 	}
-	g.log(ctx, AuditRecord{Tool: p.Tool, Args: json.RawMessage(p.Args), Mode: channel, Outcome: OutcomeDeclined, Reason: "rejected on the " + channel + " by " + orSomeone(by), Customer: p.CustomerFacing})
+	g.log(ctx, AuditRecord{Tool: p.Tool, Args: json.RawMessage(p.Args), Mode: channel, Outcome: OutcomeDeclined, Reason: "rejected on the " + channel + " by " + orSomeone(by), Customer: p.CustomerFacing, User: p.RequestedBy, Approver: by})
 	return g.approvals.settle(ctx, id, PendingRejected, "Rejected by "+orSomeone(by)+". Nothing was sent or changed."), nil
 }
 
@@ -372,6 +372,9 @@ func (g *Guard) runApproved(ctx context.Context, id string, canon []byte, a *Act
 		return g.refuse(ctx, rec, "what would happen changed since it was approved (now: "+a.Preview+"); nothing was sent. Ask the model to prepare it again.")
 	}
 	rec.Approver = p.By
+	if rec.User == "" { // executed from the page: the call was the asker's
+		rec.User = p.RequestedBy
+	}
 	return g.execute(ctx, a, rec)
 }
 

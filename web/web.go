@@ -43,6 +43,9 @@ type Options struct {
 	// Hosts are the Host headers accepted besides loopback ones (the host of
 	// --public-url), against DNS rebinding.
 	Hosts []string
+	// Users, when set, has approvers sign in (signin.go); only the user who
+	// asked, or an approver, decides an action.
+	Users Users
 }
 
 // Handler serves the approval pages for g.
@@ -64,11 +67,12 @@ func New(g *guard.Guard, opts Options) *Handler {
 	h.mux.HandleFunc("POST /approve/{id}", h.decideAction)
 	h.mux.HandleFunc("GET /pending", h.showList)
 	h.mux.HandleFunc("POST /pending", h.decideList)
+	h.mux.HandleFunc("POST /signin", h.signIn)
 	return h
 }
 
 // Paths are the URL paths the handler answers, for mounting.
-var Paths = []string{"/approve/", "/pending"}
+var Paths = []string{"/approve/", "/pending", "/signin"}
 
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	hd := w.Header()
@@ -146,6 +150,7 @@ type view struct {
 	Waiting   []guard.Pending
 	Done      []guard.Pending
 	Message   string
+	Next      string
 }
 
 func (h *Handler) render(w http.ResponseWriter, status int, name string, v view) {
@@ -168,6 +173,9 @@ var stateText = map[guard.PendingState]string{
 }
 
 func (h *Handler) showAction(w http.ResponseWriter, r *http.Request) {
+	if _, _, ok := h.who(w, r); !ok {
+		return
+	}
 	p, ok, err := h.g.PendingAction(r.Context(), r.PathValue("id"))
 	if err != nil {
 		h.fail(w, http.StatusServiceUnavailable, "The approval state cannot be read right now ("+err.Error()+"). Nothing was done; try again shortly.")
@@ -194,10 +202,17 @@ func (h *Handler) decideAction(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, http.StatusForbidden, "Refused: the form is stale or was not made by this server. Reload the page. Nothing was done.")
 		return
 	}
-	if err := h.decide(r.Context(), id, r.PostFormValue("decision")); err != nil && !errors.Is(err, guard.ErrActionSettled) && !errors.Is(err, guard.ErrActionExpired) {
+	user, approver, ok := h.who(w, r)
+	if !ok {
+		return
+	}
+	if err := h.decide(r.Context(), id, r.PostFormValue("decision"), user, approver); err != nil && !errors.Is(err, guard.ErrActionSettled) && !errors.Is(err, guard.ErrActionExpired) {
 		status := http.StatusBadRequest
-		if errors.Is(err, guard.ErrNoSuchAction) {
+		switch {
+		case errors.Is(err, guard.ErrNoSuchAction):
 			status = http.StatusNotFound
+		case errors.Is(err, errNotYours):
+			status = http.StatusForbidden
 		}
 		h.fail(w, status, err.Error())
 		return
@@ -208,21 +223,42 @@ func (h *Handler) decideAction(w http.ResponseWriter, r *http.Request) {
 
 // decide approves or rejects id. An approval, once claimed, runs to its end
 // even if the browser goes away.
-func (h *Handler) decide(ctx context.Context, id, decision string) error {
+func (h *Handler) decide(ctx context.Context, id, decision, user string, approver bool) error {
+	if decision != "approve" && decision != "reject" {
+		return errors.New("unknown decision: want approve or reject")
+	}
+	if h.opts.Users != nil {
+		p, ok, err := h.g.PendingAction(ctx, id)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return guard.ErrNoSuchAction
+		}
+		if !mayDecide(p, user, approver) {
+			return errNotYours
+		}
+	}
 	switch decision {
 	case "approve":
 		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*time.Minute)
 		defer cancel()
-		_, err := h.g.Approve(ctx, id, "page", "")
+		_, err := h.g.Approve(ctx, id, "page", user)
 		return err
 	case "reject":
-		_, err := h.g.Reject(ctx, id, "page", "")
+		_, err := h.g.Reject(ctx, id, "page", user)
 		return err
 	}
 	return errors.New("unknown decision: want approve or reject")
 }
 
+// errNotYours refuses a decision by a user who neither asked nor approves.
+var errNotYours = errors.New("Refused: only the user who asked for this action, or an approver (users file), may decide it. Nothing was done.")
+
 func (h *Handler) showList(w http.ResponseWriter, r *http.Request) {
+	if _, _, ok := h.who(w, r); !ok {
+		return
+	}
 	v := view{Title: "Actions waiting for approval", CSRF: h.csrf("list")}
 	ps, err := h.g.PendingActions(r.Context())
 	if err != nil {
@@ -248,6 +284,10 @@ func (h *Handler) decideList(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, http.StatusForbidden, "Refused: the form is stale or was not made by this server. Reload the page. Nothing was done.")
 		return
 	}
+	user, approver, ok := h.who(w, r)
+	if !ok {
+		return
+	}
 	decision := r.PostFormValue("decision")
 	if decision != "approve" && decision != "reject" {
 		h.fail(w, http.StatusBadRequest, "unknown decision: want approve or reject")
@@ -256,7 +296,7 @@ func (h *Handler) decideList(w http.ResponseWriter, r *http.Request) {
 	for _, id := range r.PostForm["id"] {
 		// Each action is decided on its own; one that was decided meanwhile
 		// is left as it is.
-		_ = h.decide(r.Context(), id, decision)
+		_ = h.decide(r.Context(), id, decision, user, approver)
 	}
 	http.Redirect(w, r, "/pending", http.StatusSeeOther)
 }

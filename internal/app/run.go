@@ -242,7 +242,7 @@ func newEnv(cfg *Config, log *slog.Logger, stderr io.Writer) (*env, error) {
 		return nil, err
 	}
 	e.client, e.guard, e.srv, e.tools = t.client, t.guard, t.srv, t.tools
-	e.page.handler = web.New(e.guard, web.Options{Sandbox: cfg.Sandbox, Hosts: publicHosts(cfg.PublicURL)})
+	e.page.handler = web.New(e.guard, web.Options{Sandbox: cfg.Sandbox, Hosts: publicHosts(cfg.PublicURL), Users: pageUsersFor(cfg)})
 	return e, nil
 }
 

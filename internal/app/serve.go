@@ -109,8 +109,9 @@ func httpRoutes(cfg *Config, e *env, addr string) (http.Handler, func(context.Co
 		e.obs.gauge("leeloo_mcp_sessions_open", "Streamable HTTP sessions open in this process.", func() float64 { return float64(ids.open()) })
 		// The approval pages share the listener unless HTTP clients need a
 		// bearer token, which a browser does not send: then they keep their
-		// own loopback listener, as on stdio.
-		if cfg.HTTPToken == "" && cfg.UsersFile == "" && e.page != nil && e.page.handler != nil {
+		// own loopback listener, as on stdio. With a users file the pages
+		// sign their users in themselves (a cookie) and share it.
+		if cfg.HTTPToken == "" && e.page != nil && e.page.handler != nil {
 			for _, p := range web.Paths {
 				mux.Handle(p, e.page.handler)
 			}
@@ -173,11 +174,13 @@ func guardHTTP(cfg *Config, next http.Handler) http.Handler {
 				return
 			}
 		}
-		if o := r.Header.Get("Origin"); o != "" && !originAllowed(o, cfg.AllowedOrigins) {
+		if o := r.Header.Get("Origin"); o != "" && !originAllowed(o, cfg.AllowedOrigins) && (o != cfg.PublicURL || !isPagePath(r.URL.Path)) {
 			http.Error(w, "Forbidden: origin "+o+" is not allowed (see --allowed-origins)", http.StatusForbidden)
 			return
 		}
-		if cfg.users != nil {
+		// The approval pages sign their users in themselves (web.Users): a
+		// browser sends no bearer token. (--users-file excludes --http-token.)
+		if cfg.users != nil && !isPagePath(r.URL.Path) {
 			got, _ := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
 			u, ok := cfg.users.byToken(strings.TrimSpace(got))
 			if !ok {
@@ -212,6 +215,11 @@ func guardHTTP(cfg *Config, next http.Handler) http.Handler {
 		}
 		next.ServeHTTP(w, r)
 	})
+}
+
+// isPagePath reports whether path is one of the approval pages'.
+func isPagePath(path string) bool {
+	return strings.HasPrefix(path, "/approve/") || path == "/pending" || path == "/signin"
 }
 
 // originAllowed accepts loopback origins and the configured ones.

@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -200,4 +201,100 @@ func TestUsersFileLines(t *testing.T) {
 	assert.False(t, ok)
 	_, ok = verifyUser(key, v, time.Now().Add(2*signinTTL))
 	assert.False(t, ok)
+}
+
+// TestApprovalSignIn: with a users file the approval pages share the
+// listener and ask the approver to sign in once (an HttpOnly, SameSite=Strict
+// cookie); only the user who asked, or an approver, decides.
+func TestApprovalSignIn(t *testing.T) {
+	dir := t.TempDir()
+	tokens := map[string]string{}
+	var lines []string
+	for _, name := range []string{"anna", "boris", "carol"} {
+		var out bytes.Buffer
+		require.Equal(t, 0, userAdd(&out, io.Discard, []string{"add", name}))
+		ls := strings.Split(out.String(), "\n")
+		tokens[name] = strings.TrimSpace(ls[1])
+		line := strings.TrimSpace(ls[3])
+		if name == "carol" {
+			line += " approver"
+		}
+		lines = append(lines, line)
+	}
+	users := filepath.Join(dir, "users")
+	require.NoError(t, os.WriteFile(users, []byte(strings.Join(lines, "\n")+"\n"), 0o600))
+	audit := filepath.Join(dir, "audit.jsonl")
+	s := startHTTP(t, nil, "--transport", "http", "--sandbox", "--users-file", users, "--audit-log", audit)
+
+	ask := func(args string) string {
+		h := legacySession(t, s.base, "Authorization", "Bearer "+tokens["anna"])
+		call := `{"jsonrpc":"2.0","id":5,"method":"tools/call","params":{"name":"add_tag","arguments":` + args + `}}`
+		res, err := httpDo("POST", s.base+"/mcp", h, strings.NewReader(call))
+		require.NoError(t, err)
+		link := approvalLinkRE.FindString(res.body)
+		require.NotEmpty(t, link, res.body)
+		return link
+	}
+	signIn := func(name, next string) string {
+		page, err := httpGet(next)
+		require.NoError(t, err)
+		require.Equal(t, http.StatusUnauthorized, page.StatusCode, "not signed in: the sign-in page")
+		m := csrfRE.FindStringSubmatch(page.body)
+		require.NotNil(t, m, page.body)
+		form := url.Values{"csrf": {m[1]}, "token": {tokens[name]}, "next": {strings.TrimPrefix(next, s.base)}}
+		req, _ := http.NewRequest("POST", s.base+"/signin", strings.NewReader(form.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("Sec-Fetch-Site", "same-origin")
+		res, err := (&http.Transport{}).RoundTrip(req)
+		require.NoError(t, err)
+		_ = res.Body.Close()
+		require.Equal(t, http.StatusSeeOther, res.StatusCode)
+		c := res.Cookies()
+		require.Len(t, c, 1)
+		assert.True(t, c[0].HttpOnly)
+		assert.Equal(t, http.SameSiteStrictMode, c[0].SameSite)
+		return c[0].Name + "=" + c[0].Value
+	}
+	decide := func(link, cookie, decision string) *httpResult {
+		page, err := httpDo("GET", link, map[string]string{"Cookie": cookie}, nil)
+		require.NoError(t, err)
+		require.Equal(t, http.StatusOK, page.StatusCode, page.body)
+		m := csrfRE.FindStringSubmatch(page.body)
+		require.NotNil(t, m, page.body)
+		form := url.Values{"csrf": {m[1]}, "decision": {decision}}
+		res, err := httpDo("POST", link, map[string]string{"Cookie": cookie, "Content-Type": "application/x-www-form-urlencoded", "Sec-Fetch-Site": "same-origin"}, strings.NewReader(form.Encode()))
+		require.NoError(t, err)
+		return res
+	}
+
+	link := ask(addTagArgs)
+	boris := signIn("boris", link)
+	res := decide(link, boris, "approve")
+	assert.Equal(t, http.StatusForbidden, res.StatusCode)
+	assert.Contains(t, res.body, "only the user who asked")
+	anna := signIn("anna", link)
+	res = decide(link, anna, "approve")
+	assert.Equal(t, http.StatusOK, res.StatusCode)
+	assert.Contains(t, res.body, "Approved and done")
+	assert.Contains(t, res.body, "by anna")
+
+	link2 := ask(`{"person_id":"` + sandboxPerson + `","tag":"Newsletter"}`)
+	carol := signIn("carol", link2)
+	res = decide(link2, carol, "reject")
+	assert.Equal(t, http.StatusOK, res.StatusCode)
+	assert.Contains(t, res.body, "Rejected")
+
+	bad, err := httpDo("GET", link2, map[string]string{"Cookie": signinCookie + "=forged.1.x"}, nil)
+	require.NoError(t, err)
+	assert.Equal(t, http.StatusUnauthorized, bad.StatusCode)
+
+	var executed bool
+	for _, r := range auditLines(t, audit) {
+		assert.Equal(t, "anna", r["user"], r)
+		if r["outcome"] == "executed" {
+			executed = true
+			assert.Equal(t, "anna", r["approver"])
+		}
+	}
+	assert.True(t, executed)
 }

@@ -9,11 +9,14 @@ import (
 	"encoding/hex"
 	"fmt"
 	"io"
+	"net/http"
 	"os"
 	"regexp"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/leeloo-mcp/leeloo-mcp/web"
 )
 
 // users are the HTTP users of a team server (--users-file): one line each,
@@ -143,4 +146,48 @@ func verifyUser(key []byte, v string, now time.Time) (string, bool) {
 	}
 	name, err := base64.RawURLEncoding.DecodeString(name64)
 	return string(name), err == nil
+}
+
+// pageUsers signs the users of the users file in on the approval pages.
+type pageUsers struct {
+	u      *users
+	key    []byte
+	secure bool
+}
+
+// pageUsersFor is the approval pages' sign-in, or nil without a users file.
+func pageUsersFor(cfg *Config) web.Users {
+	if cfg.users == nil {
+		return nil
+	}
+	m := hmac.New(sha256.New, cfg.serverKey)
+	m.Write([]byte("leeloo-mcp signin key"))
+	return &pageUsers{u: cfg.users, key: m.Sum(nil), secure: strings.HasPrefix(cfg.PublicURL, "https://")}
+}
+
+// SignedIn returns the user of the request's cookie, if they are still in
+// the users file.
+func (p *pageUsers) SignedIn(r *http.Request) (string, bool, bool) {
+	c, err := r.Cookie(signinCookie)
+	if err != nil {
+		return "", false, false
+	}
+	name, ok := verifyUser(p.key, c.Value, time.Now())
+	if !ok {
+		return "", false, false
+	}
+	t, ok := p.u.byName[name]
+	return t.name, t.approver, ok
+}
+
+// SignIn checks token and returns the cookie of its user.
+func (p *pageUsers) SignIn(token string) (*http.Cookie, bool) {
+	t, ok := p.u.byToken(token)
+	if !ok {
+		return nil, false
+	}
+	return &http.Cookie{
+		Name: signinCookie, Value: signUser(p.key, t.name, time.Now().Add(signinTTL)), Path: "/",
+		MaxAge: int(signinTTL / time.Second), HttpOnly: true, Secure: p.secure, SameSite: http.SameSiteStrictMode,
+	}, true
 }
