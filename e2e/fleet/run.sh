@@ -8,6 +8,8 @@
 #
 # Needs nginx and redis-server on PATH (.ci/run installs them) and `npm ci`
 # in e2e/. FLEET_KEEP=1 keeps the temp dir (logs, nginx.conf).
+# bench/fleet reuses it: FLEET_N replicas (3), FLEET_SCRIPT (fleet.mjs),
+# FLEET_RATE and FLEET_BUDGET (the replicas' --rate-limit, --max-sends-per-hour).
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
@@ -39,7 +41,7 @@ free_port() {
   done
 }
 wait_http() { # url
-  for _ in $(seq 1 200); do
+  for _ in $(seq 1 400); do
     curl -fsS -o /dev/null "$1" 2>/dev/null && return 0
     sleep 0.05
   done
@@ -66,9 +68,9 @@ disown $redis_pid # fleet.mjs kills it: no job notice
 bearer="$(sed -n 2p "$tmp/user.txt" | tr -d ' ')"
 sed -n 4p "$tmp/user.txt" | sed 's/^ *//; s/$/ approver/' >"$tmp/users"
 
-rate=3000 budget=60
+rate="${FLEET_RATE:-3000}" budget="${FLEET_BUDGET:-60}" n="${FLEET_N:-3}"
 ports=() replicas=() rpids=()
-for i in 1 2 3; do
+for i in $(seq 1 "$n"); do
   port="$(free_port)"
   env LEELOO_TENANT_KEY="fleet-tenant-key" LEELOO_CONFIRM_KEY="fleet-confirm-key-0123456789" \
     "$BIN" --transport http --listen "127.0.0.1:$port" --replica-id "r$i" \
@@ -83,10 +85,12 @@ wait_http "http://127.0.0.1:$fake_port/_fake/stats"
 for r in "${replicas[@]}"; do wait_http "$r/readyz"; done
 
 lb_port="$(free_port)"
-upstreams=""
-for i in 1 2 3; do
+upstreams="" routes="" any=""
+for i in $(seq 1 "$n"); do
+  routes+="    \"~^mcp-session-r$i\\\\.\" mcp_r$i;\n"
+  any+="    server 127.0.0.1:${ports[$((i-1))]} max_fails=1 fail_timeout=10s;\n"
   upstreams+="  upstream mcp_r$i {\n"
-  for j in 1 2 3; do
+  for j in $(seq 1 "$n"); do
     backup=""; [[ $j -ne $i ]] && backup=" backup"
     upstreams+="    server 127.0.0.1:${ports[$((j-1))]} max_fails=1 fail_timeout=10s$backup;\n"
   done
@@ -109,14 +113,10 @@ http {
   # 404 and the client re-initialises. Everything else: round robin.
   map \$http_mcp_session_id \$mcp_pool {
     default mcp_any;
-    "~^mcp-session-r1\\." mcp_r1;
-    "~^mcp-session-r2\\." mcp_r2;
-    "~^mcp-session-r3\\." mcp_r3;
+$(printf "$routes")
   }
   upstream mcp_any {
-    server 127.0.0.1:${ports[0]} max_fails=1 fail_timeout=10s;
-    server 127.0.0.1:${ports[1]} max_fails=1 fail_timeout=10s;
-    server 127.0.0.1:${ports[2]} max_fails=1 fail_timeout=10s;
+$(printf "$any")
     keepalive 32;
   }
 $(printf "$upstreams")
@@ -143,11 +143,11 @@ set +e
 FLEET_LB="http://127.0.0.1:$lb_port" FLEET_REPLICAS="$(IFS=,; echo "${replicas[*]}")" FLEET_PIDS="$(IFS=,; echo "${rpids[*]}")" \
   FLEET_REDIS_PID="$redis_pid" FLEET_FAKE="http://127.0.0.1:$fake_port" FLEET_BEARER="$bearer" \
   FLEET_TOKEN_A="$tok_a" FLEET_TOKEN_B="$tok_b" FLEET_TOKEN_C="$tok_c" FLEET_RATE="$rate" FLEET_BUDGET="$budget" \
-  "$NODE" "$here/fleet.mjs"
+  FLEET_REDIS_PORT="$redis_port" "$NODE" "$here/${FLEET_SCRIPT:-fleet.mjs}"
 code=$?
 set -e
 if [[ $code -ne 0 ]]; then
-  for i in 1 2 3; do echo "--- r$i.log (tail)"; grep -v 'msg="tool call"' "$tmp/r$i.log" | tail -15; done
+  for i in $(seq 1 "$n"); do echo "--- r$i.log (tail)"; grep -v 'msg="tool call"' "$tmp/r$i.log" | tail -15; done
   echo "--- nginx-error.log (tail)"; tail -10 "$tmp/nginx-error.log" 2>/dev/null
 fi
 # No token, tenant key or bearer token in any log line.
