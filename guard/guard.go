@@ -105,6 +105,14 @@ type Config struct {
 	TenantLabel string
 	// Observe, when set, sees every outcome the audit log records (metrics).
 	Observe func(AuditRecord)
+	// DeferApproved makes an approval on the page only mark the action
+	// approved: the asker's next identical call executes it, once. A team
+	// server needs it: the process serving the page may not hold the
+	// tenant's Leeloo token (it is never stored).
+	DeferApproved bool
+	// IDPrefix starts every pending action's id (a team server puts the
+	// tenant there, so a page finds the action's namespace).
+	IDPrefix string
 }
 
 // Guard gates mutations. It is safe for concurrent use.
@@ -125,6 +133,7 @@ type Guard struct {
 	executor    Executor
 	tenant      string
 	observe     func(AuditRecord)
+	deferred    bool
 }
 
 // New builds a Guard.
@@ -178,7 +187,9 @@ func New(cfg Config) (*Guard, error) {
 		approvalURL: cfg.ApprovalURL,
 		tenant:      cfg.TenantLabel,
 		observe:     cfg.Observe,
+		deferred:    cfg.DeferApproved,
 	}
+	g.approvals.idPrefix = cfg.IDPrefix
 	if g.logger == nil {
 		g.logger = slog.Default()
 	}

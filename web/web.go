@@ -46,6 +46,9 @@ type Options struct {
 	// Users, when set, has approvers sign in (signin.go); only the user who
 	// asked, or an approver, decides an action.
 	Users Users
+	// Key signs the forms; replicas behind one balancer share it (a form
+	// rendered by one is posted to another). Random per process when nil.
+	Key []byte
 }
 
 // Handler serves the approval pages for g.
@@ -59,8 +62,11 @@ type Handler struct {
 // New returns the approval pages' handler; mount it at the root of a mux
 // (it answers /approve/ and /pending).
 func New(g *guard.Guard, opts Options) *Handler {
-	key := make([]byte, 32)
-	_, _ = rand.Read(key)
+	key := opts.Key
+	if len(key) == 0 {
+		key = make([]byte, 32)
+		_, _ = rand.Read(key)
+	}
 	h := &Handler{g: g, opts: opts, key: key, mux: http.NewServeMux()}
 	h.mux.HandleFunc("GET /approve/style.css", h.style)
 	h.mux.HandleFunc("GET /approve/{id}", h.showAction)
@@ -166,6 +172,7 @@ func (h *Handler) fail(w http.ResponseWriter, status int, msg string) {
 
 var stateText = map[guard.PendingState]string{
 	guard.PendingRunning:  "Approved; running now",
+	guard.PendingApproved: "Approved; it runs once when the assistant calls it again",
 	guard.PendingExecuted: "Approved and done",
 	guard.PendingFailed:   "Approved, but it failed",
 	guard.PendingRejected: "Rejected",

@@ -242,7 +242,11 @@ func newEnv(cfg *Config, log *slog.Logger, stderr io.Writer) (*env, error) {
 		return nil, err
 	}
 	e.client, e.guard, e.srv, e.tools = t.client, t.guard, t.srv, t.tools
-	e.page.handler = web.New(e.guard, web.Options{Sandbox: cfg.Sandbox, Hosts: publicHosts(cfg.PublicURL), Users: pageUsersFor(cfg)})
+	if cfg.perRequest() {
+		e.page.handler = &tenantPages{e: e, m: map[string]http.Handler{}}
+	} else {
+		e.page.handler = web.New(e.guard, pageOptions(cfg))
+	}
 	return e, nil
 }
 
@@ -301,11 +305,11 @@ func (e *env) newTenant(token, tenant string) (*builtTenant, error) {
 		// than that (and a margin) belongs to a process that died mid-send.
 		SendLease: max(guard.DefaultSendLease, cfg.Timeout+time.Minute),
 	}
-	if !cfg.perRequest() {
-		// A team server's approval pages need the approver signed in and the
-		// tenant's token to execute: not served yet (README, "Run it for a
-		// team"); --confirm preview or elicitation confirm there.
-		gcfg.ApprovalURL = e.page.url
+	gcfg.ApprovalURL = e.page.url
+	if cfg.perRequest() {
+		// The page marks an approval; the tenant's next identical call
+		// executes it (tenant_pages.go).
+		gcfg.DeferApproved, gcfg.IDPrefix = true, tenant+"."
 	}
 	if e.obs != nil {
 		gcfg.Observe = e.obs.guardOutcome

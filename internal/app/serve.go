@@ -98,6 +98,12 @@ func httpRoutes(cfg *Config, e *env, addr string) (http.Handler, func(context.Co
 			mux.Handle(p, e.tenants)
 		}
 		closeStreams = e.tenants.closeStreams
+		if cfg.HTTPToken == "" {
+			for _, p := range web.Paths {
+				mux.Handle(p, e.page.handler)
+			}
+			e.page.useListener(addr)
+		}
 		e.obs.gauge("leeloo_mcp_sessions_open", "Streamable HTTP sessions open in this process.", func() float64 { return float64(e.tenants.sessionsOpen()) })
 	} else {
 		var h http.Handler

@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -39,6 +40,9 @@ func newTwoAccounts(t *testing.T, tokens ...string) *twoAccounts {
 		tok := r.Header.Get(leelooTokenHeader)
 		f.mu.Lock()
 		f.count[tok]++
+		if r.Method != http.MethodGet {
+			f.count[tok+" write"]++
+		}
 		f.mu.Unlock()
 		sb := sbs[tok]
 		if sb == nil {
@@ -235,37 +239,8 @@ func TestApprovalSignIn(t *testing.T) {
 		require.NotEmpty(t, link, res.body)
 		return link
 	}
-	signIn := func(name, next string) string {
-		page, err := httpGet(next)
-		require.NoError(t, err)
-		require.Equal(t, http.StatusUnauthorized, page.StatusCode, "not signed in: the sign-in page")
-		m := csrfRE.FindStringSubmatch(page.body)
-		require.NotNil(t, m, page.body)
-		form := url.Values{"csrf": {m[1]}, "token": {tokens[name]}, "next": {strings.TrimPrefix(next, s.base)}}
-		req, _ := http.NewRequest("POST", s.base+"/signin", strings.NewReader(form.Encode()))
-		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-		req.Header.Set("Sec-Fetch-Site", "same-origin")
-		res, err := (&http.Transport{}).RoundTrip(req)
-		require.NoError(t, err)
-		_ = res.Body.Close()
-		require.Equal(t, http.StatusSeeOther, res.StatusCode)
-		c := res.Cookies()
-		require.Len(t, c, 1)
-		assert.True(t, c[0].HttpOnly)
-		assert.Equal(t, http.SameSiteStrictMode, c[0].SameSite)
-		return c[0].Name + "=" + c[0].Value
-	}
-	decide := func(link, cookie, decision string) *httpResult {
-		page, err := httpDo("GET", link, map[string]string{"Cookie": cookie}, nil)
-		require.NoError(t, err)
-		require.Equal(t, http.StatusOK, page.StatusCode, page.body)
-		m := csrfRE.FindStringSubmatch(page.body)
-		require.NotNil(t, m, page.body)
-		form := url.Values{"csrf": {m[1]}, "decision": {decision}}
-		res, err := httpDo("POST", link, map[string]string{"Cookie": cookie, "Content-Type": "application/x-www-form-urlencoded", "Sec-Fetch-Site": "same-origin"}, strings.NewReader(form.Encode()))
-		require.NoError(t, err)
-		return res
-	}
+	signIn := func(name, next string) string { return signInAs(t, s.base, next, tokens[name]) }
+	decide := func(link, cookie, decision string) *httpResult { return decideAs(t, link, cookie, decision) }
 
 	link := ask(addTagArgs)
 	boris := signIn("boris", link)
@@ -297,4 +272,101 @@ func TestApprovalSignIn(t *testing.T) {
 		}
 	}
 	assert.True(t, executed)
+}
+
+// signInAs signs in on the approval pages with a user's bearer token, from
+// the sign-in page next shows, and returns the cookie.
+func signInAs(t *testing.T, base, next, token string) string {
+	t.Helper()
+	page, err := httpGet(next)
+	require.NoError(t, err)
+	require.Equal(t, http.StatusUnauthorized, page.StatusCode, "not signed in: the sign-in page")
+	m := csrfRE.FindStringSubmatch(page.body)
+	require.NotNil(t, m, page.body)
+	form := url.Values{"csrf": {m[1]}, "token": {token}, "next": {strings.TrimPrefix(next, base)}}
+	req, _ := http.NewRequest("POST", base+"/signin", strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Sec-Fetch-Site", "same-origin")
+	res, err := (&http.Transport{}).RoundTrip(req)
+	require.NoError(t, err)
+	_ = res.Body.Close()
+	require.Equal(t, http.StatusSeeOther, res.StatusCode)
+	c := res.Cookies()
+	require.Len(t, c, 1)
+	assert.True(t, c[0].HttpOnly)
+	assert.Equal(t, http.SameSiteStrictMode, c[0].SameSite)
+	return c[0].Name + "=" + c[0].Value
+}
+
+// decideAs posts a decision on link as the page's form does, signed in by
+// cookie.
+func decideAs(t *testing.T, link, cookie, decision string) *httpResult {
+	t.Helper()
+	page, err := httpDo("GET", link, map[string]string{"Cookie": cookie}, nil)
+	require.NoError(t, err)
+	require.Equal(t, http.StatusOK, page.StatusCode, page.body)
+	m := csrfRE.FindStringSubmatch(page.body)
+	require.NotNil(t, m, page.body)
+	form := url.Values{"csrf": {m[1]}, "decision": {decision}}
+	res, err := httpDo("POST", link, map[string]string{"Cookie": cookie, "Content-Type": "application/x-www-form-urlencoded", "Sec-Fetch-Site": "same-origin"}, strings.NewReader(form.Encode()))
+	require.NoError(t, err)
+	return res
+}
+
+// TestPerRequestApprovals: on a team server an action waits on a page
+// whose link names its tenant; approving there only marks it: the asker's
+// next identical call executes it, once, even when two such calls race;
+// tenant B's identical call is its own action and stays waiting.
+func TestPerRequestApprovals(t *testing.T) {
+	up := newTwoAccounts(t, "tok-a", "tok-b")
+	dir := t.TempDir()
+	var out bytes.Buffer
+	require.Equal(t, 0, userAdd(&out, io.Discard, []string{"add", "anna"}))
+	ls := strings.Split(out.String(), "\n")
+	token := strings.TrimSpace(ls[1])
+	users := filepath.Join(dir, "users")
+	require.NoError(t, os.WriteFile(users, []byte(strings.TrimSpace(ls[3])+"\n"), 0o600))
+	s := startHTTP(t, map[string]string{"LEELOO_BASE_URL": up.URL + "/api/v2", "LEELOO_STATE": "memory", "LEELOO_TENANT_KEY": "k"},
+		"--transport", "http", "--credentials", "per-request", "--confirm", "page", "--users-file", users)
+	session := func(tok string) map[string]string {
+		return legacySession(t, s.base, "Authorization", "Bearer "+token, leelooTokenHeader, tok)
+	}
+	ha, hb := session("tok-a"), session("tok-b")
+	call := `{"jsonrpc":"2.0","id":5,"method":"tools/call","params":{"name":"add_tag","arguments":` + addTagArgs + `}}`
+	do := func(h map[string]string) string {
+		res, err := httpDo("POST", s.base+"/mcp", h, strings.NewReader(call))
+		require.NoError(t, err)
+		return res.body
+	}
+	linkRE := regexp.MustCompile(`http://127\.0\.0\.1:\d+/approve/[0-9a-f]{24}\.[A-Z2-7]{26}`)
+	la := linkRE.FindString(do(ha))
+	lb := linkRE.FindString(do(hb))
+	require.NotEmpty(t, la)
+	require.NotEmpty(t, lb)
+	assert.NotEqual(t, la[:strings.LastIndexByte(la, '.')], lb[:strings.LastIndexByte(lb, '.')], "the links name different tenants")
+
+	cookie := signInAs(t, s.base, la, token)
+	res := decideAs(t, la, cookie, "approve")
+	assert.Equal(t, http.StatusOK, res.StatusCode)
+	assert.Contains(t, res.body, "it runs once when the assistant calls it again")
+
+	assert.Contains(t, do(hb), "NOT SENT YET", "tenant B's identical call is its own action, still waiting")
+	before := up.requests("tok-a write")
+	var wg sync.WaitGroup
+	bodies := make([]string, 2)
+	for i := range bodies {
+		wg.Add(1)
+		go func() { defer wg.Done(); bodies[i] = do(ha) }()
+	}
+	wg.Wait()
+	executed := 0
+	for _, b := range bodies {
+		if strings.Contains(b, "executed now") {
+			executed++
+		}
+	}
+	assert.Equal(t, 1, executed, "two racing calls execute it once: %v", bodies)
+	assert.Contains(t, do(ha), "Approved by anna and executed")
+	assert.Equal(t, 1, up.requests("tok-a write")-before, "one write reached Leeloo")
+	assert.Zero(t, up.requests("tok-b write"), "nothing was written for tenant B")
 }
