@@ -354,11 +354,15 @@ Usage:
                                      1  an error result, or the tool is not served
                                      2  a usage or configuration error
                                      3  a preview or dry run: nothing was sent or changed
+  leeloo-mcp user add NAME           print a new user's bearer token and their
+                                     line for --users-file
 
 Environment:
   LEELOO_API_TOKEN    the account's API token (never printed or logged);
                       without it the sandbox serves demo data
   LEELOO_CONFIRM_KEY  key for confirm tokens, shared by several server processes
+  LEELOO_TENANT_KEY   key of the tenants of --credentials per-request (and of
+                      approval-page sign-ins), the same on every replica
 
 Flags:
 `, Version)
