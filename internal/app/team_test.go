@@ -18,6 +18,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/leeloo-mcp/leeloo-mcp/internal/redistest"
 	"github.com/leeloo-mcp/leeloo-mcp/leeloo/sandbox"
 )
 
@@ -369,4 +370,58 @@ func TestPerRequestApprovals(t *testing.T) {
 	assert.Contains(t, do(ha), "Approved by anna and executed")
 	assert.Equal(t, 1, up.requests("tok-a write")-before, "one write reached Leeloo")
 	assert.Zero(t, up.requests("tok-b write"), "nothing was written for tenant B")
+}
+
+// TestPerRequestApprovalAcrossReplicas: two replicas sharing Redis and the
+// keys: an action asked on one is approved on the other's page, and the
+// asker's identical calls raced on both execute it once; tenant B's
+// identical call on either replica is B's own action.
+func TestPerRequestApprovalAcrossReplicas(t *testing.T) {
+	redis := redistest.Start(t)
+	up := newTwoAccounts(t, "tok-a", "tok-b")
+	dir := t.TempDir()
+	var out bytes.Buffer
+	require.Equal(t, 0, userAdd(&out, io.Discard, []string{"add", "anna"}))
+	ls := strings.Split(out.String(), "\n")
+	token := strings.TrimSpace(ls[1])
+	users := filepath.Join(dir, "users")
+	require.NoError(t, os.WriteFile(users, []byte(strings.TrimSpace(ls[3])+"\n"), 0o600))
+	env := map[string]string{"LEELOO_BASE_URL": up.URL + "/api/v2", "LEELOO_STATE": redis.URL, "LEELOO_TENANT_KEY": "fleet", "LEELOO_CONFIRM_KEY": "fleet-confirm-0123456789"}
+	args := []string{"--transport", "http", "--credentials", "per-request", "--confirm", "page", "--users-file", users}
+	r1, r2 := startHTTP(t, env, args...), startHTTP(t, env, args...)
+	call := `{"jsonrpc":"2.0","id":5,"method":"tools/call","params":{"name":"add_tag","arguments":` + addTagArgs + `}}`
+	do := func(s *httpServer, tok string) string {
+		h := legacySession(t, s.base, "Authorization", "Bearer "+token, leelooTokenHeader, tok)
+		res, err := httpDo("POST", s.base+"/mcp", h, strings.NewReader(call))
+		require.NoError(t, err)
+		return res.body
+	}
+	linkRE := regexp.MustCompile(`http://127\.0\.0\.1:\d+(/approve/[0-9a-f]{24}\.[A-Z2-7]{26})`)
+	m := linkRE.FindStringSubmatch(do(r1, "tok-a"))
+	require.NotNil(t, m)
+	link := r2.base + m[1] // the other replica's page
+	cookie := signInAs(t, r2.base, link, token)
+	res := decideAs(t, link, cookie, "approve")
+	require.Equal(t, http.StatusOK, res.StatusCode, res.body)
+
+	assert.Contains(t, do(r2, "tok-b"), "NOT SENT YET", "tenant B's identical call is its own")
+	var wg sync.WaitGroup
+	bodies := make([]string, 4)
+	for i := range bodies {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			bodies[i] = do([]*httpServer{r1, r2}[i%2], "tok-a")
+		}()
+	}
+	wg.Wait()
+	executed := 0
+	for _, b := range bodies {
+		if strings.Contains(b, "executed now") {
+			executed++
+		}
+	}
+	assert.Equal(t, 1, executed, "%v", bodies)
+	assert.Equal(t, 1, up.requests("tok-a write"))
+	assert.Zero(t, up.requests("tok-b write"))
 }
