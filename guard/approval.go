@@ -27,7 +27,10 @@ type PendingState string
 // Pending states. Waiting is the only state a human can act on; running,
 // executed, failed, rejected and expired are final or on their way to it.
 const (
-	PendingWaiting  PendingState = "waiting"
+	PendingWaiting PendingState = "waiting"
+	// PendingApproved: approved on the page, executed by the asker's next
+	// identical call (Config.DeferApproved).
+	PendingApproved PendingState = "approved"
 	PendingRunning  PendingState = "running"
 	PendingExecuted PendingState = "executed"
 	PendingFailed   PendingState = "failed"
@@ -59,6 +62,9 @@ type Pending struct {
 	// Channel is how it was decided ("page", "card", "elicitation"); By who decided,
 	// where known.
 	Channel, By string
+	// RequestedBy is the user whose call asked for it (users file), where
+	// known: on a team server only they, or an approver, may decide it.
+	RequestedBy string `json:",omitempty"`
 	Settled     time.Time
 }
 
@@ -80,9 +86,10 @@ type Executor func(ctx context.Context, tool string, args json.RawMessage) *mcp.
 // an action asked for in one process can be approved on a page served by
 // another, and executes once whichever approves first.
 type approvals struct {
-	ps  *PendingStore
-	ttl time.Duration
-	now func() time.Time
+	ps       *PendingStore
+	ttl      time.Duration
+	now      func() time.Time
+	idPrefix string
 }
 
 func newApprovals(ps *PendingStore, ttl time.Duration, now func() time.Time) *approvals {
@@ -168,9 +175,9 @@ func (s *approvals) create(ctx context.Context, a *Action, canon, idRaw []byte) 
 		}
 	}
 	r := &record{Key: key, Pending: Pending{
-		ID: rand.Text(), Tool: a.Tool, Args: json.RawMessage(slices.Clone(canon)), Input: input,
+		ID: s.idPrefix + rand.Text(), Tool: a.Tool, Args: json.RawMessage(slices.Clone(canon)), Input: input,
 		Preview: a.Preview, Warnings: slices.Clone(a.Warnings), CustomerFacing: a.CustomerFacing,
-		Created: now, Expires: now.Add(s.ttl), State: PendingWaiting,
+		Created: now, Expires: now.Add(s.ttl), State: PendingWaiting, RequestedBy: UserFrom(ctx),
 	}}
 	raw, _ := json.Marshal(r)
 	if err := s.ps.Put(ctx, r.ID, raw, s.keep(r)); err != nil {
@@ -290,6 +297,9 @@ func (g *Guard) PendingActions(ctx context.Context) ([]Pending, error) { return 
 // first; by names the approver where known. A second approval, an expired
 // action or an unknown id executes nothing.
 func (g *Guard) Approve(ctx context.Context, id, channel, by string) (Pending, error) {
+	if g.deferred {
+		return g.approvals.transition(ctx, id, PendingWaiting, func(p *Pending) { p.State, p.Channel, p.By = PendingApproved, channel, by })
+	}
 	if g.executor == nil {
 		return Pending{}, ErrNoApprovalPage
 	}
@@ -322,7 +332,7 @@ func (g *Guard) Reject(ctx context.Context, id, channel, by string) (Pending, er
 	if err != nil {
 		return p, err
 	}
-	g.log(AuditRecord{Tool: p.Tool, Args: json.RawMessage(p.Args), Mode: channel, Outcome: OutcomeDeclined, Reason: "rejected on the " + channel + " by " + orSomeone(by), Customer: p.CustomerFacing})
+	g.log(ctx, AuditRecord{Tool: p.Tool, Args: json.RawMessage(p.Args), Mode: channel, Outcome: OutcomeDeclined, Reason: "rejected on the " + channel + " by " + orSomeone(by), Customer: p.CustomerFacing, User: p.RequestedBy, Approver: by})
 	return g.approvals.settle(ctx, id, PendingRejected, "Rejected by "+orSomeone(by)+". Nothing was sent or changed."), nil
 }
 
@@ -382,13 +392,16 @@ func (g *Guard) runApproved(ctx context.Context, id string, canon []byte, a *Act
 	}
 	switch {
 	case !ok:
-		return g.refuse(rec, "the approval is not for an action being executed now; nothing was sent")
+		return g.refuse(ctx, rec, "the approval is not for an action being executed now; nothing was sent")
 	case p.Tool != a.Tool || string(p.Args) != string(canon):
-		return g.refuse(rec, "the approval was for another action; nothing was sent")
+		return g.refuse(ctx, rec, "the approval was for another action; nothing was sent")
 	case p.Preview != a.Preview:
-		return g.refuse(rec, "what would happen changed since it was approved (now: "+a.Preview+"); nothing was sent. Ask the model to prepare it again.")
+		return g.refuse(ctx, rec, "what would happen changed since it was approved (now: "+a.Preview+"); nothing was sent. Ask the model to prepare it again.")
 	}
 	rec.Approver = p.By
+	if rec.User == "" { // executed from the page: the call was the asker's
+		rec.User = p.RequestedBy
+	}
 	return g.execute(ctx, a, rec)
 }
 
@@ -396,11 +409,14 @@ func (g *Guard) runApproved(ctx context.Context, id string, canon []byte, a *Act
 // preview and the link to show the user, never a way to approve.
 func (g *Guard) runPage(ctx context.Context, canon []byte, a *Action, rec AuditRecord) *mcp.CallToolResult {
 	if g.approvalURL == nil {
-		return g.refuse(rec, "this server has no approval page, so nothing can be approved; nothing was sent")
+		return g.refuse(ctx, rec, "this server has no approval page, so nothing can be approved; nothing was sent")
 	}
 	found, idRaw, err := g.approvals.find(ctx, a, canon)
 	if err != nil {
-		return g.refuse(rec, storeReason(err))
+		return g.refuse(ctx, rec, storeReason(err))
+	}
+	if found != nil && found.State == PendingApproved {
+		return g.runDeferred(ctx, *found, canon, a, rec)
 	}
 	if found != nil && found.State != PendingWaiting {
 		return g.statusResult(*found)
@@ -411,21 +427,59 @@ func (g *Guard) runPage(ctx context.Context, canon []byte, a *Action, rec AuditR
 	} else {
 		// Nobody is asked to approve what would be refused anyway.
 		if r := g.precheck(ctx, a); r != "" {
-			return g.refuse(rec, r)
+			return g.refuse(ctx, rec, r)
 		}
 		if p, created, err = g.approvals.create(ctx, a, canon, idRaw); err != nil {
-			return g.refuse(rec, storeReason(err))
+			return g.refuse(ctx, rec, storeReason(err))
 		}
 	}
 	link, err := g.approvalURL(p.ID)
 	if err != nil {
-		return g.refuse(rec, "the approval page could not be started ("+err.Error()+"); nothing was sent")
+		return g.refuse(ctx, rec, "the approval page could not be started ("+err.Error()+"); nothing was sent")
 	}
 	if created {
 		rec.Outcome, rec.Reason = OutcomeAsked, "waiting on the approval page"
-		g.log(rec)
+		g.log(ctx, rec)
 	}
 	return g.withCard(ctx, g.waitingResult(a, p, link), p.ID)
+}
+
+// runDeferred executes an action approved on the page (DeferApproved) on
+// the asker's identical call: of concurrent calls, on any replica, the first
+// to move it from approved to running executes it; the others are told it
+// is running or what became of it.
+func (g *Guard) runDeferred(ctx context.Context, p Pending, canon []byte, a *Action, rec AuditRecord) *mcp.CallToolResult {
+	p2, err := g.approvals.transition(ctx, p.ID, PendingApproved, func(p *Pending) { p.State = PendingRunning })
+	if errors.Is(err, ErrActionSettled) {
+		return g.statusResult(p2)
+	}
+	if err != nil {
+		return g.refuse(ctx, rec, storeReason(err))
+	}
+	rec.Mode, rec.Approver = p2.Channel, p2.By
+	var res *mcp.CallToolResult
+	if p2.Preview != a.Preview || string(p2.Args) != string(canon) {
+		res = g.refuse(ctx, rec, "what would happen changed since it was approved (now: "+a.Preview+"); nothing was sent. Ask the user to approve it again.")
+	} else {
+		res = g.execute(ctx, a, rec)
+	}
+	state := PendingExecuted
+	if res == nil || res.IsError {
+		state = PendingFailed
+	}
+	var sc json.RawMessage
+	if res != nil && res.StructuredContent != nil {
+		sc, _ = json.Marshal(res.StructuredContent)
+	}
+	if _, err := g.approvals.transition(context.WithoutCancel(ctx), p.ID, PendingRunning, func(p *Pending) {
+		p.State, p.Result, p.Structured, p.Settled = state, pendingResultText(res), sc, g.now()
+	}); err != nil {
+		g.logger.Error("approval outcome not recorded", "tool", p.Tool, "err", err)
+	}
+	if state == PendingExecuted && res != nil && len(res.Content) > 0 {
+		res.Content = append([]mcp.Content{mcp.NewTextContent("Approved by " + orSomeone(p2.By) + " on the approval page; executed now.")}, res.Content...)
+	}
+	return res
 }
 
 // waitingResult tells the model the action waits for the user, with the
@@ -450,6 +504,8 @@ func (g *Guard) statusResult(p Pending) *mcp.CallToolResult {
 		head = "Approved by " + orSomeone(p.By) + " and executed at " + p.Settled.UTC().Format("15:04 UTC") + ". Do not call it again unless the user asks for another one."
 	case PendingRunning:
 		head = "Approved; it is being executed right now. Call again in a moment for the outcome."
+	case PendingApproved:
+		head = "Approved by " + orSomeone(p.By) + "; call the same tool again with identical arguments to execute it (once)."
 	case PendingRejected:
 		head = "Rejected by " + orSomeone(p.By) + ". Nothing was sent or changed; do not retry unless the user asks."
 	case PendingFailed:

@@ -21,6 +21,11 @@ type AuditRecord struct {
 	Customer bool              `json:"customer_facing,omitempty"`
 	// Approver is who approved on the approval page, where known.
 	Approver string `json:"approver,omitempty"`
+	// User is who asked (a name from the users file), where known; Tenant
+	// the keyed hash of the Leeloo token the action ran under, on a team
+	// server (--credentials per-request).
+	User   string `json:"user,omitempty"`
+	Tenant string `json:"tenant,omitempty"`
 }
 
 // Audit outcomes.

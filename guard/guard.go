@@ -100,6 +100,19 @@ type Config struct {
 	// SendLease is how long an in-flight send may take before a duplicate is
 	// told it may have been delivered; DefaultSendLease when zero.
 	SendLease time.Duration
+	// TenantLabel names the tenant in audit records: a keyed hash of its
+	// token on a team server, never the token.
+	TenantLabel string
+	// Observe, when set, sees every outcome the audit log records (metrics).
+	Observe func(AuditRecord)
+	// DeferApproved makes an approval on the page only mark the action
+	// approved: the asker's next identical call executes it, once. A team
+	// server needs it: the process serving the page may not hold the
+	// tenant's Leeloo token (it is never stored).
+	DeferApproved bool
+	// IDPrefix starts every pending action's id (a team server puts the
+	// tenant there, so a page finds the action's namespace).
+	IDPrefix string
 }
 
 // Guard gates mutations. It is safe for concurrent use.
@@ -118,6 +131,9 @@ type Guard struct {
 	approvals   *approvals
 	approvalURL func(id string) (string, error)
 	executor    Executor
+	tenant      string
+	observe     func(AuditRecord)
+	deferred    bool
 }
 
 // New builds a Guard.
@@ -169,7 +185,11 @@ func New(cfg Config) (*Guard, error) {
 
 		approvals:   newApprovals(&PendingStore{store: store, ns: ns, now: now}, cfg.ApprovalTTL, now),
 		approvalURL: cfg.ApprovalURL,
+		tenant:      cfg.TenantLabel,
+		observe:     cfg.Observe,
+		deferred:    cfg.DeferApproved,
 	}
+	g.approvals.idPrefix = cfg.IDPrefix
 	if g.logger == nil {
 		g.logger = slog.Default()
 	}
@@ -235,11 +255,11 @@ func (g *Guard) Run(ctx context.Context, req mcp.CallToolRequest, c Controls, a 
 	}
 	rec := AuditRecord{Tool: a.Tool, Args: a.Args, Mode: string(g.mode), Customer: a.CustomerFacing}
 	if g.readOnly {
-		return g.refuse(rec, "the server runs read-only (--read-only); no change can be made")
+		return g.refuse(ctx, rec, "the server runs read-only (--read-only); no change can be made")
 	}
 	if c.DryRun {
 		rec.Mode, rec.Outcome = "dry_run", OutcomeDryRun
-		g.log(rec)
+		g.log(ctx, rec)
 		return g.previewResult(a, "DRY RUN: nothing was sent or changed.", "")
 	}
 	if id, ok := ctx.Value(approvedKey{}).(string); ok {
@@ -263,11 +283,11 @@ func (g *Guard) Run(ctx context.Context, req mcp.CallToolRequest, c Controls, a 
 	case ModePreview:
 		if c.ConfirmToken == "" {
 			if r := g.precheck(ctx, a); r != "" {
-				return g.refuse(rec, r)
+				return g.refuse(ctx, rec, r)
 			}
 			tok, exp := g.tokens.issue(a.Tool, canon)
 			rec.Outcome = OutcomePreview
-			g.log(rec)
+			g.log(ctx, rec)
 			return g.previewResult(a, fmt.Sprintf(
 				"NOT SENT YET. Show this preview to the user. Only if they agree, call %s again with identical arguments plus confirm_token (valid until %s, single use).",
 				a.Tool, exp.UTC().Format("15:04:05 UTC")), tok)
@@ -275,9 +295,9 @@ func (g *Guard) Run(ctx context.Context, req mcp.CallToolRequest, c Controls, a 
 		if err := g.tokens.consume(ctx, c.ConfirmToken, a.Tool, canon); err != nil {
 			var se *StoreError
 			if errors.As(err, &se) {
-				return g.refuse(rec, storeReason(err))
+				return g.refuse(ctx, rec, storeReason(err))
 			}
-			return g.refuse(rec, err.Error()+". Nothing was sent; call without confirm_token for a new preview.")
+			return g.refuse(ctx, rec, err.Error()+". Nothing was sent; call without confirm_token for a new preview.")
 		}
 	}
 	return g.execute(ctx, a, rec)
@@ -288,14 +308,14 @@ func (g *Guard) runElicit(ctx context.Context, req mcp.CallToolRequest, canon []
 	answer := server.ElicitationResponse(req.Params.InputResponses, elicitKey)
 	if answer == nil {
 		if !clientElicits(ctx) {
-			return g.refuse(rec, "this client cannot show confirmation dialogs (no MCP elicitation); nothing was sent. Restart the server with --confirm auto to approve on the approval page instead.")
+			return g.refuse(ctx, rec, "this client cannot show confirmation dialogs (no MCP elicitation); nothing was sent. Restart the server with --confirm auto to approve on the approval page instead.")
 		}
 		if r := g.precheck(ctx, a); r != "" {
-			return g.refuse(rec, r)
+			return g.refuse(ctx, rec, r)
 		}
 		tok, _ := g.tokens.issue(a.Tool, canon)
 		rec.Outcome = OutcomeAsked
-		g.log(rec)
+		g.log(ctx, rec)
 		return server.NewInputRequestBuilder(tok).Elicit(elicitKey, mcp.ElicitationParams{
 			Mode:    mcp.ElicitationModeForm,
 			Message: elicitMessage(a),
@@ -313,29 +333,29 @@ func (g *Guard) runElicit(ctx context.Context, req mcp.CallToolRequest, canon []
 	if err := g.tokens.consume(ctx, req.Params.RequestState, a.Tool, canon); err != nil {
 		var se *StoreError
 		if errors.As(err, &se) {
-			return g.refuse(rec, storeReason(err))
+			return g.refuse(ctx, rec, storeReason(err))
 		}
 		if errors.Is(err, ErrTokenExpired) {
-			return g.refuse(rec, "the confirmation expired: the answer came back after more than "+g.tokens.ttl.String()+"; nothing was sent. Ask again if the user still wants it.")
+			return g.refuse(ctx, rec, "the confirmation expired: the answer came back after more than "+g.tokens.ttl.String()+"; nothing was sent. Ask again if the user still wants it.")
 		}
-		return g.refuse(rec, "the confirmation does not match this call: "+err.Error()+". Nothing was sent.")
+		return g.refuse(ctx, rec, "the confirmation does not match this call: "+err.Error()+". Nothing was sent.")
 	}
 	switch answer.Action {
 	case mcp.ElicitationResponseActionAccept:
 		content, _ := answer.Content.(map[string]any)
 		if ok, _ := content["confirm"].(bool); !ok {
 			rec.Outcome, rec.Reason = OutcomeDeclined, "the user did not tick confirm"
-			g.log(rec)
+			g.log(ctx, rec)
 			return mcp.NewToolResultError("The user did not confirm. Nothing was sent or changed.")
 		}
 		return g.execute(ctx, a, rec)
 	case mcp.ElicitationResponseActionDecline:
 		rec.Outcome = OutcomeDeclined
-		g.log(rec)
+		g.log(ctx, rec)
 		return mcp.NewToolResultError("The user declined. Nothing was sent or changed; do not retry unless they ask.")
 	default:
 		rec.Outcome = OutcomeCancelled
-		g.log(rec)
+		g.log(ctx, rec)
 		// Some clients answer "cancel" without ever showing the dialog: the
 		// user can still approve on the page.
 		if g.approvalURL != nil {
@@ -384,10 +404,10 @@ func (g *Guard) execute(ctx context.Context, a *Action, rec AuditRecord) *mcp.Ca
 	if a.DuplicateKey != "" {
 		c, e, err := g.dedupe.claim(ctx, hashKey(a.DuplicateKey), now, a.AllowDuplicate)
 		if err != nil {
-			return g.refuse(rec, storeReason(err))
+			return g.refuse(ctx, rec, storeReason(err))
 		}
 		if c == nil {
-			return g.refuse(rec, duplicateReason(a.Tool, e, now))
+			return g.refuse(ctx, rec, duplicateReason(a.Tool, e, now))
 		}
 		claim = c
 	}
@@ -409,9 +429,9 @@ func (g *Guard) execute(ctx context.Context, a *Action, rec AuditRecord) *mcp.Ca
 		if err != nil || !ok {
 			release()
 			if err != nil {
-				return g.refuse(rec, storeReason(err))
+				return g.refuse(ctx, rec, storeReason(err))
 			}
-			return g.refuse(rec, budgetReason(g.budget.max, free, now))
+			return g.refuse(ctx, rec, budgetReason(g.budget.max, free, now))
 		}
 		slot = id
 	}
@@ -436,7 +456,7 @@ func (g *Guard) execute(ctx context.Context, a *Action, rec AuditRecord) *mcp.Ca
 			release()
 		}
 		rec.Outcome, rec.Error = OutcomeFailed, err.Error()
-		g.log(rec)
+		g.log(ctx, rec)
 		res := g.errorRes(err)
 		if uncertain && a.CustomerFacing {
 			res.Content = append(res.Content, mcp.NewTextContent(
@@ -450,7 +470,7 @@ func (g *Guard) execute(ctx context.Context, a *Action, rec AuditRecord) *mcp.Ca
 		}
 	}
 	rec.Outcome, rec.IDs = OutcomeExecuted, out.IDs
-	g.log(rec)
+	g.log(ctx, rec)
 	text := out.Text
 	for _, w := range a.Warnings { // shown again: with --confirm off there was no preview
 		text += "\nWarning: " + w
@@ -466,14 +486,24 @@ func (g *Guard) execute(ctx context.Context, a *Action, rec AuditRecord) *mcp.Ca
 // effect upstream; leeloo.MaybeDelivered is the one answer.
 func MaybeDelivered(err error) bool { return leeloo.MaybeDelivered(err) }
 
-func (g *Guard) refuse(rec AuditRecord, reason string) *mcp.CallToolResult {
+func (g *Guard) refuse(ctx context.Context, rec AuditRecord, reason string) *mcp.CallToolResult {
 	rec.Outcome, rec.Reason = OutcomeRefused, reason
-	g.log(rec)
+	g.log(ctx, rec)
 	return mcp.NewToolResultError("Refused: " + reason)
 }
 
-func (g *Guard) log(rec AuditRecord) {
+func (g *Guard) log(ctx context.Context, rec AuditRecord) {
 	rec.Time = g.now().UTC()
+	if rec.User == "" {
+		rec.User = UserFrom(ctx)
+	}
+	rec.Tenant = g.tenant
+	if slot, ok := ctx.Value(outcomeKey{}).(*string); ok {
+		*slot = rec.Outcome
+	}
+	if g.observe != nil {
+		g.observe(rec)
+	}
 	// The action's outcome stands; a lost audit line is reported, never
 	// silent (the arguments stay out of the log).
 	if err := g.audit.write(rec); err != nil {

@@ -72,6 +72,10 @@ type Options struct {
 	// RateLimiter, when set, paces every attempt instead of the client's own
 	// RequestsPerMinute bucket (one shared by replicas); a 429 blocks it.
 	RateLimiter RateLimiter
+	// Observe, when set, is told of every attempt once it is answered: its
+	// number (0 first, then retries) and the HTTP status (0 when no answer
+	// came). It must be cheap: it runs on every request (metrics).
+	Observe func(ctx context.Context, attempt, status int)
 }
 
 // Client talks to one Leeloo account. It is safe for concurrent use.
@@ -87,6 +91,7 @@ type Client struct {
 	backoffCap   time.Duration
 	limiter      RateLimiter
 	userAgent    string
+	observe      func(ctx context.Context, attempt, status int)
 
 	Templates   *TemplatesService
 	Messages    *MessagesService
@@ -130,6 +135,7 @@ func NewClient(opts Options) (*Client, error) {
 		backoffBase:  orDuration(opts.BackoffBase, defaultBackoffBase),
 		backoffCap:   orDuration(opts.BackoffCap, defaultBackoffCap),
 		userAgent:    userAgent,
+		observe:      opts.Observe,
 	}
 	if opts.UserAgent != "" {
 		c.userAgent = userAgent + " " + opts.UserAgent
@@ -263,7 +269,11 @@ func (c *Client) call(ctx context.Context, req *request) (*envelope, *Response, 
 				return nil, resp, &NetworkError{Method: req.method, Path: req.path, Err: err, notSent: true, held: true}
 			}
 		}
+		resp.StatusCode = 0
 		env, retryAfter, err := c.attempt(tctx, req, u, body, resp)
+		if c.observe != nil {
+			c.observe(ctx, attempt, resp.StatusCode)
+		}
 		if err == nil {
 			return env, resp, nil
 		}

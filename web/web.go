@@ -43,6 +43,12 @@ type Options struct {
 	// Hosts are the Host headers accepted besides loopback ones (the host of
 	// --public-url), against DNS rebinding.
 	Hosts []string
+	// Users, when set, has approvers sign in (signin.go); only the user who
+	// asked, or an approver, decides an action.
+	Users Users
+	// Key signs the forms; replicas behind one balancer share it (a form
+	// rendered by one is posted to another). Random per process when nil.
+	Key []byte
 }
 
 // Handler serves the approval pages for g.
@@ -56,19 +62,23 @@ type Handler struct {
 // New returns the approval pages' handler; mount it at the root of a mux
 // (it answers /approve/ and /pending).
 func New(g *guard.Guard, opts Options) *Handler {
-	key := make([]byte, 32)
-	_, _ = rand.Read(key)
+	key := opts.Key
+	if len(key) == 0 {
+		key = make([]byte, 32)
+		_, _ = rand.Read(key)
+	}
 	h := &Handler{g: g, opts: opts, key: key, mux: http.NewServeMux()}
 	h.mux.HandleFunc("GET /approve/style.css", h.style)
 	h.mux.HandleFunc("GET /approve/{id}", h.showAction)
 	h.mux.HandleFunc("POST /approve/{id}", h.decideAction)
 	h.mux.HandleFunc("GET /pending", h.showList)
 	h.mux.HandleFunc("POST /pending", h.decideList)
+	h.mux.HandleFunc("POST /signin", h.signIn)
 	return h
 }
 
 // Paths are the URL paths the handler answers, for mounting.
-var Paths = []string{"/approve/", "/pending"}
+var Paths = []string{"/approve/", "/pending", "/signin"}
 
 // Serves reports whether path is one of the handler's.
 func Serves(path string) bool {
@@ -151,6 +161,7 @@ type view struct {
 	Waiting   []guard.Pending
 	Done      []guard.Pending
 	Message   string
+	Next      string
 }
 
 func (h *Handler) render(w http.ResponseWriter, status int, name string, v view) {
@@ -166,6 +177,7 @@ func (h *Handler) fail(w http.ResponseWriter, status int, msg string) {
 
 var stateText = map[guard.PendingState]string{
 	guard.PendingRunning:  "Approved; running now",
+	guard.PendingApproved: "Approved; it runs once when the assistant calls it again",
 	guard.PendingExecuted: "Approved and done",
 	guard.PendingFailed:   "Approved, but it failed",
 	guard.PendingRejected: "Rejected",
@@ -173,6 +185,9 @@ var stateText = map[guard.PendingState]string{
 }
 
 func (h *Handler) showAction(w http.ResponseWriter, r *http.Request) {
+	if _, _, ok := h.who(w, r); !ok {
+		return
+	}
 	p, ok, err := h.g.PendingAction(r.Context(), r.PathValue("id"))
 	if err != nil {
 		h.fail(w, http.StatusServiceUnavailable, "The approval state cannot be read right now ("+err.Error()+"). Nothing was done; try again shortly.")
@@ -199,10 +214,17 @@ func (h *Handler) decideAction(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, http.StatusForbidden, "Refused: the form is stale or was not made by this server. Reload the page. Nothing was done.")
 		return
 	}
-	if err := h.decide(r.Context(), id, r.PostFormValue("decision")); err != nil && !errors.Is(err, guard.ErrActionSettled) && !errors.Is(err, guard.ErrActionExpired) {
+	user, approver, ok := h.who(w, r)
+	if !ok {
+		return
+	}
+	if err := h.decide(r.Context(), id, r.PostFormValue("decision"), user, approver); err != nil && !errors.Is(err, guard.ErrActionSettled) && !errors.Is(err, guard.ErrActionExpired) {
 		status := http.StatusBadRequest
-		if errors.Is(err, guard.ErrNoSuchAction) {
+		switch {
+		case errors.Is(err, guard.ErrNoSuchAction):
 			status = http.StatusNotFound
+		case errors.Is(err, errNotYours):
+			status = http.StatusForbidden
 		}
 		h.fail(w, status, err.Error())
 		return
@@ -213,21 +235,44 @@ func (h *Handler) decideAction(w http.ResponseWriter, r *http.Request) {
 
 // decide approves or rejects id. An approval, once claimed, runs to its end
 // even if the browser goes away.
-func (h *Handler) decide(ctx context.Context, id, decision string) error {
+func (h *Handler) decide(ctx context.Context, id, decision, user string, approver bool) error {
+	if decision != "approve" && decision != "reject" {
+		return errors.New("unknown decision: want approve or reject")
+	}
+	if h.opts.Users != nil {
+		p, ok, err := h.g.PendingAction(ctx, id)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return guard.ErrNoSuchAction
+		}
+		if !mayDecide(p, user, approver) {
+			return errNotYours
+		}
+	}
 	switch decision {
 	case "approve":
 		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*time.Minute)
 		defer cancel()
-		_, err := h.g.Approve(ctx, id, "page", "")
+		_, err := h.g.Approve(ctx, id, "page", user)
 		return err
 	case "reject":
-		_, err := h.g.Reject(ctx, id, "page", "")
+		_, err := h.g.Reject(ctx, id, "page", user)
 		return err
 	}
 	return errors.New("unknown decision: want approve or reject")
 }
 
+// errNotYours refuses a decision by a user who neither asked nor approves.
+//
+//lint:ignore ST1005 the page shows it to the user as a whole sentence
+var errNotYours = errors.New("Refused: only the user who asked for this action, or an approver (users file), may decide it. Nothing was done.")
+
 func (h *Handler) showList(w http.ResponseWriter, r *http.Request) {
+	if _, _, ok := h.who(w, r); !ok {
+		return
+	}
 	v := view{Title: "Actions waiting for approval", CSRF: h.csrf("list")}
 	ps, err := h.g.PendingActions(r.Context())
 	if err != nil {
@@ -253,6 +298,10 @@ func (h *Handler) decideList(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, http.StatusForbidden, "Refused: the form is stale or was not made by this server. Reload the page. Nothing was done.")
 		return
 	}
+	user, approver, ok := h.who(w, r)
+	if !ok {
+		return
+	}
 	decision := r.PostFormValue("decision")
 	if decision != "approve" && decision != "reject" {
 		h.fail(w, http.StatusBadRequest, "unknown decision: want approve or reject")
@@ -261,7 +310,7 @@ func (h *Handler) decideList(w http.ResponseWriter, r *http.Request) {
 	for _, id := range r.PostForm["id"] {
 		// Each action is decided on its own; one that was decided meanwhile
 		// is left as it is.
-		_ = h.decide(r.Context(), id, decision)
+		_ = h.decide(r.Context(), id, decision, user, approver)
 	}
 	http.Redirect(w, r, "/pending", http.StatusSeeOther)
 }

@@ -14,7 +14,6 @@ import (
 	"github.com/mark3labs/mcp-go/mcp"
 
 	"github.com/leeloo-mcp/leeloo-mcp/guard"
-	"github.com/leeloo-mcp/leeloo-mcp/web"
 )
 
 // approvalPage serves the approval pages: on the HTTP transports under the
@@ -22,7 +21,7 @@ import (
 // own, started when the first action needs approval, never before.
 type approvalPage struct {
 	cfg     *Config
-	handler *web.Handler
+	handler http.Handler
 	stderr  io.Writer
 
 	mu   sync.Mutex

@@ -70,6 +70,9 @@ type Config struct {
 	// Live configures webhooks, the event log and polling (live.go).
 	Live LiveConfig
 
+	// Team server and fleet (team.go).
+	Team
+
 	// sandboxReason says why the sandbox is on, for the start-up notice.
 	sandboxReason string
 	// state is --state resolved: memory, file:ABSPATH, redis:// or rediss://.
@@ -116,6 +119,11 @@ var flagSpecs = []envFlag{
 	{"http-body-timeout", "LEELOO_HTTP_BODY_TIMEOUT", "time an HTTP client has to send a request body"},
 	{"http-idle-timeout", "LEELOO_HTTP_IDLE_TIMEOUT", "idle keep-alive HTTP connections are closed after this"},
 	{"log-level", "LEELOO_LOG_LEVEL", "debug, info, warn or error (logs go to stderr)"},
+	{"credentials", "LEELOO_CREDENTIALS", "whose Leeloo token calls use: env (LEELOO_API_TOKEN, one account) or per-request (HTTP transports: every request sends its own in X-Leeloo-AuthToken; a team server)"},
+	{"users-file", "LEELOO_USERS_FILE", "file of the HTTP users, one per line: NAME sha256:HEX [approver] (leeloo-mcp user add NAME prints one); replaces --http-token"},
+	{"metrics-token", "LEELOO_METRICS_TOKEN", "bearer token /metrics requires (HTTP transports); without it /metrics is open to whoever reaches the listener"},
+	{"replica-id", "LEELOO_REPLICA_ID", "this replica's name in its Streamable HTTP session ids (mcp-session-NAME.…), by which a load balancer routes a session to the replica that holds it (README: Run it for a team)"},
+	{"drain-timeout", "LEELOO_DRAIN_TIMEOUT", "on SIGTERM, how long calls in flight may take to finish before the server stops"},
 	{"catalog", "LEELOO_CATALOG", "account catalog JSON file: offers, payment systems, tunnel blocks and template variables by id and name, which the API cannot list (the sandbox ships its own)"},
 	{"webhook-secret", "LEELOO_WEBHOOK_SECRET", "turns on the Leeloo webhook receiver at /webhooks/leeloo/<secret> (16+ characters; set that URL in Leeloo's API settings); prefer the variable"},
 	{"webhook-listen", "LEELOO_WEBHOOK_LISTEN", "on stdio, the loopback address of the webhook receiver's own listener"},
@@ -160,13 +168,14 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (*
 		"approval-ttl":   guard.DefaultApprovalTTL.String(),
 		"webhook-listen": "127.0.0.1:0", "events-max": strconv.Itoa(events.DefaultMaxEvents), "events-max-age": events.DefaultMaxAge.String(),
 		"poll-interval": events.DefaultPollInterval.String(), "sandbox-live": "false", "sandbox-live-interval": "20s",
+		"credentials": credentialsEnv, "drain-timeout": defaultDrainTimeout.String(),
 	}
 	for _, f := range flagSpecs {
 		usage := f.usage + " (env " + f.env + ")"
 		switch f.name {
 		case "sandbox", "read-only", "sandbox-live":
 			boolean[f.name] = fs.Bool(f.name, false, usage)
-		case "http-token", "webhook-secret":
+		case "http-token", "webhook-secret", "metrics-token":
 			// The default is never shown: it may be a secret from the environment.
 			str[f.name] = fs.String(f.name, "", usage)
 		default:
@@ -286,19 +295,25 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (*
 			return nil, fs, fmt.Errorf("--%s %q: want a positive whole number", n.name, get(n.name))
 		}
 	}
-	if c.Transport != "stdio" && !isLoopback(c.Listen) && c.HTTPToken == "" {
+	if err := parseTeam(c, get, getenv); err != nil {
+		return nil, fs, err
+	}
+	if c.Transport != "stdio" && !isLoopback(c.Listen) && c.HTTPToken == "" && c.UsersFile == "" {
 		return nil, fs, fmt.Errorf("--listen %s is not a loopback address: set --http-token (or LEELOO_HTTP_TOKEN) so only your clients can connect", c.Listen)
 	}
 	switch {
 	case c.Sandbox:
 		c.sandboxReason = "--sandbox"
-	case c.Token == "":
+	case c.Token == "" && c.Credentials != credentialsPerRequest:
 		c.Sandbox, c.sandboxReason = true, "LEELOO_API_TOKEN is not set"
 	}
 	if c.state, err = resolveState(c.State, c.Sandbox, getenv); err != nil {
 		return nil, fs, err
 	}
 	if err := parseLive(c, get); err != nil {
+		return nil, fs, err
+	}
+	if err := checkTenantKey(c); err != nil {
 		return nil, fs, err
 	}
 	return c, fs, nil
@@ -358,11 +373,15 @@ Usage:
                                      1  an error result, or the tool is not served
                                      2  a usage or configuration error
                                      3  a preview or dry run: nothing was sent or changed
+  leeloo-mcp user add NAME           print a new user's bearer token and their
+                                     line for --users-file
 
 Environment:
   LEELOO_API_TOKEN    the account's API token (never printed or logged);
                       without it the sandbox serves demo data
   LEELOO_CONFIRM_KEY  key for confirm tokens, shared by several server processes
+  LEELOO_TENANT_KEY   key of the tenants of --credentials per-request (and of
+                      approval-page sign-ins), the same on every replica
 
 Flags:
 `, Version)

@@ -2,6 +2,8 @@ package app
 
 import (
 	"io"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -60,7 +62,20 @@ func flagCases() map[string]flagCase {
 		// true needs the sandbox: TestLiveConfig.
 		"sandbox-live":          {"false", "false", "false", func(c *Config) string { return strconv.FormatBool(c.Live.SandboxLive) }},
 		"sandbox-live-interval": {"1s", "2s", "20s", func(c *Config) string { return c.Live.SandboxInterval.String() }},
+		"credentials":           {"env", "env", "env", func(c *Config) string { return c.Credentials }},
+		"users-file":            {usersFile("flag"), usersFile("env"), "", func(c *Config) string { return c.UsersFile }},
+		"metrics-token":         {"flag-metrics", "env-metrics", "", func(c *Config) string { return c.MetricsToken }},
+		"replica-id":            {"r1", "r2", "", func(c *Config) string { return c.ReplicaID }},
+		"drain-timeout":         {"5s", "1m0s", defaultDrainTimeout.String(), func(c *Config) string { return c.DrainTimeout.String() }},
 	}
+}
+
+// usersFile writes a one-user users file named after which and returns its
+// path.
+func usersFile(which string) string {
+	p := filepath.Join(os.TempDir(), "leeloo-mcp-test-users-"+which)
+	_ = os.WriteFile(p, []byte("anna sha256:"+strings.Repeat("ab", 32)+"\n"), 0o600)
+	return p
 }
 
 func parse(t *testing.T, env map[string]string, args ...string) (*Config, error) {

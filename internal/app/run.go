@@ -16,6 +16,7 @@ import (
 	"github.com/mark3labs/mcp-go/server"
 
 	"github.com/leeloo-mcp/leeloo-mcp/guard"
+	"github.com/leeloo-mcp/leeloo-mcp/internal/catalog"
 	"github.com/leeloo-mcp/leeloo-mcp/leeloo"
 	"github.com/leeloo-mcp/leeloo-mcp/leeloo/sandbox"
 	"github.com/leeloo-mcp/leeloo-mcp/tools"
@@ -24,6 +25,9 @@ import (
 
 // Run is the whole program: main only calls it. It returns the exit code.
 func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) int {
+	if len(args) > 0 && args[0] == "user" {
+		return userAdd(stdout, stderr, args[1:])
+	}
 	cmd, args := splitSubcommand(args)
 	var cmdArgs []string
 	var markdown, stats bool
@@ -84,6 +88,10 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	case "tools":
 		return printCatalog(stdout, stderr, env, markdown, stats)
 	case "call":
+		if cfg.perRequest() {
+			fmt.Fprintln(stderr, "leeloo-mcp: call needs LEELOO_API_TOKEN: --credentials per-request serves HTTP requests only")
+			return 2
+		}
 		return callOnce(ctx, stdout, stderr, env, cmdArgs)
 	}
 	if err := serve(ctx, cfg, env, stdin, stdout, stderr, log); err != nil {
@@ -173,6 +181,13 @@ type env struct {
 	srv    *server.MCPServer
 	page   *approvalPage
 	live   *live
+	log    *slog.Logger
+	cat    *catalog.Catalog
+	// obs measures and logs the HTTP transports' calls; nil on stdio.
+	obs *observer
+	// tenants serve --credentials per-request; nil otherwise.
+	tenants *tenants
+	procKey []byte
 }
 
 func (e *env) close() {
@@ -188,16 +203,76 @@ func (e *env) close() {
 }
 
 func newEnv(cfg *Config, log *slog.Logger, stderr io.Writer) (*env, error) {
-	e := &env{cfg: cfg, page: &approvalPage{cfg: cfg, stderr: stderr}}
-	opts := leeloo.Options{
-		BaseURL: cfg.BaseURL, Token: cfg.Token, Timeout: cfg.Timeout, RequestsPerMinute: cfg.RateLimit,
-		UserAgent: "leeloo-mcp/" + Version,
+	e := &env{cfg: cfg, log: log, page: &approvalPage{cfg: cfg, stderr: stderr}}
+	if cfg.Transport != "stdio" {
+		e.obs = newObserver(log)
 	}
 	if cfg.Sandbox {
 		// The demo data is seeded on the first API call, not at start-up:
 		// initialize and tools/list need none of it (seeding is ~25% of a
 		// --sandbox start-up and ~3 MB of RSS; see BENCHMARKS.md).
 		e.sb = sync.OnceValue(func() *sandbox.Server { return sandbox.New(sandbox.Options{}) })
+	}
+	store, err := newStore(cfg, log)
+	if err != nil {
+		return nil, err
+	}
+	e.store = store
+	if cfg.AuditLog != "" {
+		f, err := os.OpenFile(cfg.AuditLog, os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o600)
+		if err != nil {
+			e.close()
+			return nil, fmt.Errorf("--audit-log: %w", err)
+		}
+		e.audit = f
+	}
+	if e.cat, err = loadCatalog(cfg); err != nil {
+		e.close()
+		return nil, err
+	}
+	token, tenant := cfg.Token, stateTenant(cfg)
+	if cfg.perRequest() {
+		// The server has no token of its own: this tenant only lists the
+		// tools (tools, --help); requests are served by their own tenants.
+		token, tenant = "per-request", "per-request"
+		e.tenants = newTenants(e)
+	}
+	t, err := e.newTenant(token, tenant)
+	if err != nil {
+		e.close()
+		return nil, err
+	}
+	e.client, e.guard, e.srv, e.tools, e.live = t.client, t.guard, t.srv, t.tools, t.live
+	if cfg.perRequest() {
+		e.page.handler = &tenantPages{e: e, m: map[string]http.Handler{}}
+	} else {
+		e.page.handler = web.New(e.guard, pageOptions(cfg))
+	}
+	return e, nil
+}
+
+// builtTenant is one account's client, guard and MCP server.
+type builtTenant struct {
+	client *leeloo.Client
+	guard  *guard.Guard
+	srv    *server.MCPServer
+	tools  []tools.Tool
+	live   *live
+}
+
+// newTenant builds the client, guard and server of the Leeloo account
+// behind token, its guard state under tenant in the shared store.
+func (e *env) newTenant(token, tenant string) (*builtTenant, error) {
+	cfg, log := e.cfg, e.log
+	opts := leeloo.Options{
+		BaseURL: cfg.BaseURL, Token: token, Timeout: cfg.Timeout, RequestsPerMinute: cfg.RateLimit,
+		UserAgent: "leeloo-mcp/" + Version,
+	}
+	if e.obs != nil {
+		opts.Observe = e.obs.upstreamAttempt
+	}
+	account := cfg.BaseURL + "\x00" + token
+	if cfg.Sandbox {
 		opts.Token = sandbox.DefaultToken
 		opts.BaseURL = "http://sandbox.invalid/api/v2"
 		opts.HTTPClient = &http.Client{Transport: handlerTransport{http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -205,55 +280,61 @@ func newEnv(cfg *Config, log *slog.Logger, stderr io.Writer) (*env, error) {
 		})}}
 		opts.RequestsPerMinute = -1
 	}
-	store, err := newStore(cfg, log)
-	if err != nil {
-		return nil, err
+	key := []byte(cfg.ConfirmKey)
+	label := ""
+	if cfg.perRequest() {
+		// Never the token, even hashed without a key: the tenant id is the
+		// token's keyed hash already.
+		account, label = cfg.BaseURL+"\x00"+tenant, tenant
+		if len(key) == 0 {
+			if e.procKey == nil {
+				e.procKey = processKey()
+			}
+			key = e.procKey
+		}
+		key = tenantConfirmKey(key, tenant)
 	}
-	e.store = store
-	opts.RateLimiter = sharedRateLimiter(cfg, store, log)
+	opts.RateLimiter = sharedRateLimiter(cfg, e.store, tenant, account, log)
 	client, err := leeloo.NewClient(opts)
 	if err != nil {
-		e.close()
 		return nil, err
 	}
-	e.client = client
-	e.live = newLive(cfg, store, client, log)
+	// Live events serve the server's own account; a team server's tenants
+	// have none yet.
+	var lv *live
+	if !cfg.perRequest() {
+		lv = newLive(cfg, e.store, client, log)
+	}
 	gcfg := guard.Config{
-		Mode: cfg.Confirm, Key: []byte(cfg.ConfirmKey), MaxSendsPerHour: cfg.MaxSendsPerHour,
+		Mode: cfg.Confirm, Key: key, MaxSendsPerHour: cfg.MaxSendsPerHour,
 		ReadOnly: cfg.ReadOnly, ErrorResult: tools.ErrorResult, Logger: log,
-		ApprovalURL: e.page.url, ApprovalTTL: cfg.ApprovalTTL,
-		Store: store, Tenant: stateTenant(cfg),
+		Store: e.store, Tenant: tenant, TenantLabel: label, ApprovalTTL: cfg.ApprovalTTL,
 		// A write is sent once, bounded by --timeout: an in-flight claim older
 		// than that (and a margin) belongs to a process that died mid-send.
 		SendLease: max(guard.DefaultSendLease, cfg.Timeout+time.Minute),
 	}
-	if cfg.AuditLog != "" {
-		f, err := os.OpenFile(cfg.AuditLog, os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o600)
-		if err != nil {
-			e.close()
-			return nil, fmt.Errorf("--audit-log: %w", err)
-		}
-		e.audit, gcfg.Audit = f, f
+	gcfg.ApprovalURL = e.page.url
+	if cfg.perRequest() {
+		// The page marks an approval; the tenant's next identical call
+		// executes it (tenant_pages.go).
+		gcfg.DeferApproved, gcfg.IDPrefix = true, tenant+"."
 	}
-	if e.guard, err = guard.New(gcfg); err != nil {
-		e.close()
-		return nil, err
+	if e.obs != nil {
+		gcfg.Observe = e.obs.guardOutcome
 	}
-	cat, err := loadCatalog(cfg)
+	if e.audit != nil {
+		gcfg.Audit = e.audit
+	}
+	g, err := guard.New(gcfg)
 	if err != nil {
-		e.close()
 		return nil, err
 	}
-	srv, selected, err := buildServer(cfg, client, e.guard, cat, log, e.live)
+	srv, selected, err := buildServer(cfg, client, g, e.cat, log, e.obs, lv)
 	if err != nil {
-		e.close()
 		return nil, err
 	}
-	e.tools = selected
-	e.srv = srv
-	e.guard.SetExecutor(tools.Executor(selected))
-	e.page.handler = web.New(e.guard, web.Options{Sandbox: cfg.Sandbox, Hosts: publicHosts(cfg.PublicURL)})
-	return e, nil
+	g.SetExecutor(tools.Executor(selected))
+	return &builtTenant{client: client, guard: g, srv: srv, tools: selected, live: lv}, nil
 }
 
 // handlerTransport serves HTTP requests from an in-process handler: the

@@ -16,6 +16,7 @@ import (
 	"github.com/mark3labs/mcp-go/server"
 
 	"github.com/leeloo-mcp/leeloo-mcp/events"
+	"github.com/leeloo-mcp/leeloo-mcp/guard"
 	"github.com/leeloo-mcp/leeloo-mcp/web"
 )
 
@@ -67,7 +68,16 @@ func serveHTTP(ctx context.Context, cfg *Config, e *env, ln net.Listener, stderr
 		return err
 	case <-ctx.Done():
 	}
-	sctx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
+	// Draining: /readyz says so, new tool calls are refused, calls in
+	// flight finish within --drain-timeout; what did not is logged.
+	grace := shutdownGrace
+	if e.obs != nil {
+		grace = cfg.DrainTimeout
+		dctx, dcancel := context.WithTimeout(context.Background(), cfg.DrainTimeout)
+		e.obs.drain(dctx)
+		dcancel()
+	}
+	sctx, cancel := context.WithTimeout(context.Background(), grace)
 	defer cancel()
 	// Open SSE streams never go idle: end them once the listener is closed,
 	// or Shutdown waits out the grace period and leaves them open.
@@ -88,39 +98,79 @@ func httpHandler(cfg *Config, e *env, addr string) http.Handler {
 // Streamable HTTP streams, for shutdown.
 func httpRoutes(cfg *Config, e *env, addr string) (http.Handler, func(context.Context)) {
 	mux := http.NewServeMux()
-	var streamable *server.StreamableHTTPServer
-	if cfg.Transport == "http" {
-		ids := newSessions(cfg.MaxSessionsPerClient)
-		streamable = server.NewStreamableHTTPServer(e.srv, server.WithEndpointPath("/mcp"), server.WithHTTPContextFunc(withClientAddr),
-			server.WithSessionIdManagerResolver(ids), server.WithSessionIdleTTL(cfg.SessionIdleTimeout))
-		ids.evict = evictVia(streamable, "/mcp")
-		mux.Handle("/mcp", streamable)
-	}
-	sse := server.NewSSEServer(e.srv, server.WithSSEEndpoint("/sse"), server.WithMessageEndpoint("/message"), server.WithSSEContextFunc(withClientAddr),
-		server.WithBaseURL("http://"+addr), server.WithKeepAlive(true))
-	mux.Handle("/sse", sse.SSEHandler())
-	mux.Handle("/message", sse.MessageHandler())
-	// The approval pages share the listener unless HTTP clients need a
-	// bearer token, which a browser does not send: then they keep their own
-	// loopback listener, as on stdio.
-	if cfg.HTTPToken == "" && e.page != nil && e.page.handler != nil {
-		for _, p := range web.Paths {
-			mux.Handle(p, e.page.handler)
+	var closeStreams func(context.Context)
+	if e.tenants != nil {
+		// A team server: each request is served by its token's tenant.
+		e.tenants.addr = addr
+		for _, p := range []string{"/mcp", "/sse", "/message"} {
+			mux.Handle(p, e.tenants)
 		}
-		e.page.useListener(addr)
+		closeStreams = e.tenants.closeStreams
+		if cfg.HTTPToken == "" {
+			for _, p := range web.Paths {
+				mux.Handle(p, e.page.handler)
+			}
+			e.page.useListener(addr)
+		}
+		e.obs.gauge("leeloo_mcp_sessions_open", "Streamable HTTP sessions open in this process.", func() float64 { return float64(e.tenants.sessionsOpen()) })
+	} else {
+		var h http.Handler
+		var ids *sessions
+		h, ids, closeStreams = mcpHandlers(cfg, e.srv, addr, withClientAddr)
+		for _, p := range []string{"/mcp", "/sse", "/message"} {
+			mux.Handle(p, h)
+		}
+		e.obs.gauge("leeloo_mcp_sessions_open", "Streamable HTTP sessions open in this process.", func() float64 { return float64(ids.open()) })
+		// The approval pages share the listener unless HTTP clients need a
+		// bearer token, which a browser does not send: then they keep their
+		// own loopback listener, as on stdio. With a users file the pages
+		// sign their users in themselves (a cookie) and share it.
+		if cfg.HTTPToken == "" && e.page != nil && e.page.handler != nil {
+			for _, p := range web.Paths {
+				mux.Handle(p, e.page.handler)
+			}
+			e.page.useListener(addr)
+		}
 	}
 	webhookRoute(mux, e.live.receiver())
 	mux.HandleFunc("/healthz", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		_, _ = io.WriteString(w, "ok\n")
 	})
+	mux.HandleFunc("/readyz", e.ready)
+	if e.obs != nil {
+		e.obs.gauge("leeloo_mcp_pending_approvals", "Actions waiting for approval, of the tenants this process serves.", e.pendingWaiting)
+		mux.Handle("/metrics", e.obs.handler(cfg.MetricsToken))
+	}
+	return guardHTTP(cfg, withRPCCodes(mux)), closeStreams
+}
+
+// mcpHandlers serves srv as Streamable HTTP at /mcp (http transport) and
+// legacy SSE at /sse and /message; ids are the Streamable HTTP sessions.
+func mcpHandlers(cfg *Config, srv *server.MCPServer, addr string, ctxFunc func(context.Context, *http.Request) context.Context) (http.Handler, *sessions, func(context.Context)) {
+	mux := http.NewServeMux()
+	ids := newSessions(cfg.MaxSessionsPerClient)
+	if cfg.ReplicaID != "" {
+		ids.prefix = sessionPrefix + cfg.ReplicaID + "."
+	}
+	var streamable *server.StreamableHTTPServer
+	if cfg.Transport == "http" {
+		streamable = server.NewStreamableHTTPServer(srv, server.WithEndpointPath("/mcp"), server.WithHTTPContextFunc(ctxFunc),
+			server.WithSessionIdManagerResolver(ids), server.WithSessionIdleTTL(cfg.SessionIdleTimeout))
+		ids.evict = evictVia(streamable, "/mcp")
+		mux.Handle("/mcp", streamable)
+	}
+	sse := server.NewSSEServer(srv, server.WithSSEEndpoint("/sse"), server.WithMessageEndpoint("/message"), server.WithSSEContextFunc(ctxFunc),
+		server.WithBaseURL("http://"+addr), server.WithKeepAlive(true))
+	mux.Handle("/sse", sse.SSEHandler())
+	mux.Handle("/message", sse.MessageHandler())
 	closeStreams := func(ctx context.Context) {
 		sse.CloseSessions()
 		if streamable != nil {
 			streamable.CloseSessions(ctx)
 		}
 	}
-	return guardHTTP(cfg, withRPCCodes(mux)), closeStreams
+	return mux, ids, closeStreams
 }
 
 // guardHTTP applies, in order: the Origin check (DNS rebinding and browser
@@ -129,21 +179,38 @@ func httpRoutes(cfg *Config, e *env, addr string) (http.Handler, func(context.Co
 func guardHTTP(cfg *Config, next http.Handler) http.Handler {
 	token := []byte(cfg.HTTPToken)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.Path == "/healthz" {
+		switch r.URL.Path {
+		case "/healthz", "/readyz":
 			next.ServeHTTP(w, r)
 			return
+		case "/metrics":
+			if cfg.MetricsToken != "" { // its own token, checked by its handler
+				next.ServeHTTP(w, r)
+				return
+			}
 		}
 		// The approval pages check the browser's Sec-Fetch-Site (and Origin)
 		// themselves: their form posts carry "Origin: null" (no-referrer).
 		// Leeloo's webhooks are server-to-server POSTs that cannot carry our
 		// bearer token: the secret in their path authenticates them, and the
 		// body cap below still applies.
-		webhook := strings.HasPrefix(r.URL.Path, events.WebhookPath)
-		if o := r.Header.Get("Origin"); o != "" && !webhook && !web.Serves(r.URL.Path) && !originAllowed(o, cfg.AllowedOrigins) {
+		webhook, page := strings.HasPrefix(r.URL.Path, events.WebhookPath), isPagePath(r.URL.Path)
+		if o := r.Header.Get("Origin"); o != "" && !webhook && !page && !originAllowed(o, cfg.AllowedOrigins) {
 			http.Error(w, "Forbidden: origin "+o+" is not allowed (see --allowed-origins)", http.StatusForbidden)
 			return
 		}
-		if len(token) > 0 && !webhook {
+		// The approval pages sign their users in themselves (web.Users): a
+		// browser sends no bearer token. (--users-file excludes --http-token.)
+		if cfg.users != nil && !page && !webhook {
+			got, _ := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+			u, ok := cfg.users.byToken(strings.TrimSpace(got))
+			if !ok {
+				w.Header().Set("WWW-Authenticate", `Bearer realm="leeloo-mcp"`)
+				http.Error(w, "Unauthorized: send Authorization: Bearer <your token from leeloo-mcp user add>", http.StatusUnauthorized)
+				return
+			}
+			r = r.WithContext(guard.WithUser(r.Context(), u.name))
+		} else if len(token) > 0 && !webhook {
 			got, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
 			if !ok || subtle.ConstantTimeCompare([]byte(strings.TrimSpace(got)), token) != 1 {
 				w.Header().Set("WWW-Authenticate", `Bearer realm="leeloo-mcp"`)
@@ -169,6 +236,11 @@ func guardHTTP(cfg *Config, next http.Handler) http.Handler {
 		}
 		next.ServeHTTP(w, r)
 	})
+}
+
+// isPagePath reports whether path is one of the approval pages'.
+func isPagePath(path string) bool {
+	return strings.HasPrefix(path, "/approve/") || path == "/pending" || path == "/signin"
 }
 
 // originAllowed accepts loopback origins and the configured ones.

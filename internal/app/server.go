@@ -41,7 +41,7 @@ const (
 )
 
 // buildServer assembles the MCP server for cfg around client.
-func buildServer(cfg *Config, client *leeloo.Client, g *guard.Guard, cat *catalog.Catalog, log *slog.Logger, lv *live) (*server.MCPServer, []tools.Tool, error) {
+func buildServer(cfg *Config, client *leeloo.Client, g *guard.Guard, cat *catalog.Catalog, log *slog.Logger, obs *observer, lv *live) (*server.MCPServer, []tools.Tool, error) {
 	deps := &tools.Deps{Client: client, Guard: g, Sandbox: cfg.Sandbox, Catalog: cat}
 	if lv != nil {
 		deps.Events = lv.hub
@@ -74,7 +74,12 @@ func buildServer(cfg *Config, client *leeloo.Client, g *guard.Guard, cat *catalo
 	if lv != nil {
 		lv.subs.hooks(hooks)
 	}
-	opts = append(opts, server.WithToolHandlerMiddleware(logCalls(log)), server.WithHooks(hooks))
+	if obs != nil {
+		opts = append(opts, server.WithToolHandlerMiddleware(obs.middleware))
+	} else {
+		opts = append(opts, server.WithToolHandlerMiddleware(logCalls(log)))
+	}
+	opts = append(opts, server.WithHooks(hooks))
 	opts = append(opts, extraServerOptions(client, cat)...)
 	srv := server.NewMCPServer("leeloo-mcp", Version, opts...)
 	srv.AddTools(tools.ServerTools(selected)...)

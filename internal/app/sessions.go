@@ -26,9 +26,12 @@ const sessionPrefix = "mcp-session-"
 // ended ids are answered 404, as the spec says, so the client re-initialises.
 type sessions struct {
 	perClient int
-	mu        sync.Mutex
-	live      map[string]*sessionInfo
-	byClient  map[string]map[string]struct{}
+	// prefix starts the ids: sessionPrefix, and the replica's id when set
+	// (--replica-id), by which a load balancer routes a session home.
+	prefix   string
+	mu       sync.Mutex
+	live     map[string]*sessionInfo
+	byClient map[string]map[string]struct{}
 	// evict frees mcp-go's state of a session this manager ended itself.
 	evict func(id string)
 }
@@ -41,7 +44,7 @@ type sessionInfo struct {
 var errUnknownSession = errors.New("unknown or ended session")
 
 func newSessions(perClient int) *sessions {
-	return &sessions{perClient: perClient, live: map[string]*sessionInfo{}, byClient: map[string]map[string]struct{}{}}
+	return &sessions{perClient: perClient, prefix: sessionPrefix, live: map[string]*sessionInfo{}, byClient: map[string]map[string]struct{}{}}
 }
 
 // ResolveSessionIdManager binds the manager to the request's client, so a
@@ -51,6 +54,13 @@ func (m *sessions) ResolveSessionIdManager(r *http.Request) server.SessionIdMana
 		return clientSessions{m: m}
 	}
 	return clientSessions{m: m, client: clientIdentity(r)}
+}
+
+// open reports how many sessions are open (the sessions-open metric).
+func (m *sessions) open() int {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return len(m.live)
 }
 
 // clientSessions is the SessionIdManager of one request.
@@ -63,7 +73,7 @@ type clientSessions struct {
 // session when the client is at its cap.
 func (c clientSessions) Generate() string {
 	m := c.m
-	id := sessionPrefix + rand.Text() // 128 random bits
+	id := m.prefix + rand.Text() // 128 random bits
 	now := time.Now()
 	var evicted []string
 	m.mu.Lock()

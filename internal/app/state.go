@@ -83,9 +83,9 @@ func newStore(cfg *Config, log *slog.Logger) (guard.Store, error) {
 // the account's limit together and a 429 slows them all. The file store
 // does not: every read would pay a synced file transaction, and reads must
 // cost the store nothing; processes on one machine pace themselves.
-func sharedRateLimiter(cfg *Config, store guard.Store, log *slog.Logger) leeloo.RateLimiter {
+func sharedRateLimiter(cfg *Config, store guard.Store, tenant, account string, log *slog.Logger) leeloo.RateLimiter {
 	if cfg.Sandbox || cfg.RateLimit <= 0 || !strings.HasPrefix(cfg.state, "redis") {
 		return nil
 	}
-	return guard.NewSharedRateLimiter(store, stateTenant(cfg), cfg.BaseURL+"\x00"+cfg.Token, cfg.RateLimit, leeloo.DefaultRateLimiterBurst, log)
+	return guard.NewSharedRateLimiter(store, tenant, account, cfg.RateLimit, leeloo.DefaultRateLimiterBurst, log)
 }
