@@ -168,12 +168,7 @@ func (s *approvals) ask(ctx context.Context, a *Action, canon []byte) (Pending, 
 func (s *approvals) create(ctx context.Context, a *Action, canon, idRaw []byte) (Pending, bool, error) {
 	now := s.now()
 	key := actionKey(a.Tool, canon)
-	input := json.RawMessage(slices.Clone(canon))
-	if a.Input != nil {
-		if b, err := json.Marshal(a.Input); err == nil {
-			input = b
-		}
-	}
+	input := actionInput(a, slices.Clone(canon))
 	r := &record{Key: key, Pending: Pending{
 		ID: s.idPrefix + rand.Text(), Tool: a.Tool, Args: json.RawMessage(slices.Clone(canon)), Input: input,
 		Preview: a.Preview, Warnings: slices.Clone(a.Warnings), CustomerFacing: a.CustomerFacing,
@@ -382,6 +377,17 @@ func (g *Guard) Outcome(ctx context.Context, tool string, args any) (*mcp.CallTo
 	return g.statusResult(*p), true
 }
 
+// actionInput is the tool arguments an action is executed from, as stored
+// in its pending record.
+func actionInput(a *Action, canon []byte) json.RawMessage {
+	if a.Input != nil {
+		if b, err := json.Marshal(a.Input); err == nil {
+			return b
+		}
+	}
+	return canon
+}
+
 // runApproved executes an action the approval page approved, if it is still
 // exactly what the human saw.
 func (g *Guard) runApproved(ctx context.Context, id string, canon []byte, a *Action, rec AuditRecord) *mcp.CallToolResult {
@@ -393,7 +399,7 @@ func (g *Guard) runApproved(ctx context.Context, id string, canon []byte, a *Act
 	switch {
 	case !ok:
 		return g.refuse(ctx, rec, "the approval is not for an action being executed now; nothing was sent")
-	case p.Tool != a.Tool || string(p.Args) != string(canon):
+	case p.Tool != a.Tool || string(p.Input) != string(actionInput(a, canon)):
 		return g.refuse(ctx, rec, "the approval was for another action; nothing was sent")
 	case p.Preview != a.Preview:
 		return g.refuse(ctx, rec, "what would happen changed since it was approved (now: "+a.Preview+"); nothing was sent. Ask the model to prepare it again.")
@@ -457,11 +463,14 @@ func (g *Guard) runDeferred(ctx context.Context, p Pending, canon []byte, a *Act
 		return g.refuse(ctx, rec, storeReason(err))
 	}
 	rec.Mode, rec.Approver = p2.Channel, p2.By
+	// Executed from what the human approved (its stored input, planned
+	// again and checked against the preview they saw), within this call,
+	// which carries the tenant's credentials.
 	var res *mcp.CallToolResult
-	if p2.Preview != a.Preview || string(p2.Args) != string(canon) {
-		res = g.refuse(ctx, rec, "what would happen changed since it was approved (now: "+a.Preview+"); nothing was sent. Ask the user to approve it again.")
+	if g.executor == nil {
+		res = g.refuse(ctx, rec, "this server cannot execute approved actions; nothing was sent")
 	} else {
-		res = g.execute(ctx, a, rec)
+		res = g.executor(approvedContext(ctx, p.ID), p2.Tool, p2.Input)
 	}
 	state := PendingExecuted
 	if res == nil || res.IsError {

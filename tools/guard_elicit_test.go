@@ -6,6 +6,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/mark3labs/mcp-go/client"
 	"github.com/mark3labs/mcp-go/client/transport"
@@ -208,5 +209,40 @@ func TestGuardElicitOverStreamableHTTP(t *testing.T) {
 				}
 			})
 		}
+	}
+}
+
+// TestApprovalLaterKeepsWhatTheHumanSaw: an action approved minutes after
+// it was asked executes with the dates its preview showed (an order's date,
+// a payment's date defaulting to "now"), not refused as changed and not
+// redated to the moment of approval.
+func TestApprovalLaterKeepsWhatTheHumanSaw(t *testing.T) {
+	for _, tool := range []string{"create_order", "update_manual_order"} {
+		t.Run(tool, func(t *testing.T) {
+			e := newGuardEnv(t, guardOpts{Mode: guard.ModeAuto})
+			c := e.client(t, guardModern, nil)
+			args := guardMutatingArgs()[tool]
+			res := guardCall(t, c, tool, args)
+			require.False(t, res.IsError, guardText(res))
+			text := guardText(res)
+			i := strings.Index(text, guardApprovalBase)
+			require.GreaterOrEqual(t, i, 0, text)
+			id := text[i+len(guardApprovalBase) : i+len(guardApprovalBase)+26]
+			asked := e.clock.Now().UTC()
+
+			e.clock.Advance(3*time.Minute + 7*time.Second)
+			p, err := e.guard.Approve(context.Background(), id, "page", "")
+			require.NoError(t, err)
+			require.Equal(t, guard.PendingExecuted, p.State, p.Result)
+			w := e.sb.Writes()
+			require.Len(t, w, 1)
+			body := string(w[0].Body)
+			switch tool {
+			case "create_order":
+				assert.Contains(t, body, asked.Format("2006-01-02T15:04:05"), "the order is dated when the human saw it: %s", body)
+			case "update_manual_order":
+				assert.Contains(t, body, asked.Format("2006-01-02 15:04"), "paid when the human saw it, not when approved: %s", body)
+			}
+		})
 	}
 }

@@ -126,7 +126,9 @@ func CreateOrder(d *Deps) Tool {
 			}
 		}
 		when := d.now().UTC()
-		if a.TransactionDate != "" {
+		if a.TransactionDate == "" {
+			a.TransactionDate = when.Format(time.RFC3339) // as the preview says
+		} else {
 			t, err := parseDate("transaction_date", a.TransactionDate)
 			if err != nil {
 				return nil, err
@@ -207,7 +209,9 @@ func UpdateManualOrder(d *Deps) Tool {
 		}
 		a.Currency = strings.ToUpper(strings.TrimSpace(a.Currency))
 		paid := d.now().UTC()
-		if a.PaymentDate != "" {
+		if a.PaymentDate == "" {
+			a.PaymentDate = paid.Format(time.RFC3339) // as the preview says
+		} else {
 			t, err := parseDate("payment_date", a.PaymentDate)
 			if err != nil {
 				return nil, err

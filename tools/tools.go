@@ -273,9 +273,12 @@ func writeTool[A any, PA interface {
 		for i, w := range act.Warnings {
 			act.Warnings[i] = render.Visible(w)
 		}
+		// The arguments as called bind a confirmation (pre); planning may
+		// fill in defaults that depend on the moment (an order's date), kept
+		// in Input so that an approved action executes as the human saw it.
 		act.Input = canonicalArgs(a)
 		if act.Args == nil {
-			act.Args = act.Input
+			act.Args = pre
 		}
 		if d.Sandbox {
 			markSandbox(act)
