@@ -6,7 +6,9 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	mrand "math/rand/v2"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -188,4 +190,62 @@ func TestPerRequestRefusesServerWebhookSecret(t *testing.T) {
 	r := runApp(t, map[string]string{"LEELOO_WEBHOOK_SECRET": liveSecret}, "--credentials", "per-request", "--transport", "http")
 	assert.Equal(t, 2, r.code)
 	assert.Contains(t, r.stderr, "webhook_url")
+}
+
+// TestPerRequestPollsOnlyDuringWait: a team tenant without a webhook has its
+// inbox polled only while one of its wait_for_events calls is open (its
+// token is at hand only then): nobody waiting, Leeloo gets no request; a
+// wait brings the customer's new message; B's wait gets nothing of A's.
+func TestPerRequestPollsOnlyDuringWait(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	boxA, boxB := sandbox.New(sandbox.Options{Token: "tok-a"}), sandbox.New(sandbox.Options{Token: "tok-b"})
+	up := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.Header.Get(leelooTokenHeader) {
+		case "tok-a":
+			boxA.ServeHTTP(w, r)
+		case "tok-b":
+			boxB.ServeHTTP(w, r)
+		default:
+			http.Error(w, `{"status":"error"}`, http.StatusUnauthorized)
+		}
+	}))
+	defer up.Close()
+	s := startHTTP(t, map[string]string{"LEELOO_BASE_URL": up.URL + sandbox.Prefix, "LEELOO_STATE": "memory", "LEELOO_TENANT_KEY": "k"},
+		"--transport", "http", "--credentials", "per-request", "--poll-interval", "5s")
+	assert.Contains(t, s.stderr.String(), "polling its inbox every 5s only while one of its wait_for_events calls is open")
+	ca := streamableClient(t, ctx, s.base, map[string]string{leelooTokenHeader: "tok-a"})
+	cb := streamableClient(t, ctx, s.base, map[string]string{leelooTokenHeader: "tok-b"})
+	initialize(t, ctx, ca, "")
+	initialize(t, ctx, cb, "")
+
+	// The first wait notes where A's inbox is.
+	res := callTool(t, ctx, ca, "wait_for_events", `{"timeout_seconds":1}`)
+	require.False(t, res.IsError, text(res))
+	var account string
+	r := mrand.New(mrand.NewPCG(5, 6))
+	for account == "" {
+		var ev struct {
+			Type string `json:"type"`
+			Data struct {
+				AccountID string `json:"account_id"`
+			} `json:"data"`
+		}
+		require.NoError(t, json.Unmarshal(boxA.LiveEvent(r), &ev))
+		if ev.Type == sandbox.LiveMessage {
+			account = ev.Data.AccountID
+		}
+	}
+	boxA.ResetRequests()
+	time.Sleep(5500 * time.Millisecond)
+	assert.Empty(t, boxA.Requests(), "nobody waits: no poll")
+
+	start := time.Now()
+	res = callTool(t, ctx, ca, "wait_for_events", `{"timeout_seconds":10}`)
+	require.False(t, res.IsError, text(res))
+	assert.Contains(t, text(res), "INCOMING_MESSAGE account "+account)
+	assert.Contains(t, text(res), `"source":"poll"`)
+	t.Logf("wait_for_events -> the customer's message by polling: %s", time.Since(start))
+	res = callTool(t, ctx, cb, "wait_for_events", `{"timeout_seconds":1}`)
+	assert.Contains(t, text(res), "No new events within 1s", "B sees nothing of A's")
 }
