@@ -4,7 +4,9 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
+	"net/http/httptest"
 	"os/exec"
 	"strings"
 	"testing"
@@ -121,4 +123,115 @@ func eraName(version string) string {
 		return mcp.ProtocolVersion20260728
 	}
 	return version
+}
+
+// TestReplicasTenantWebhooks: two processes of the binary on one Redis as a
+// team server (--credentials per-request, one LEELOO_TENANT_KEY). Tenant A
+// gets its webhook URL from replica 1 (GET /webhook-url) and the same
+// secret from replica 2's webhook_url tool; A's webhook posted to replica 1
+// reaches A's subscriber on replica 2 within a second, and B's subscriber on
+// replica 2 hears nothing; neither replica logs the secret.
+func TestReplicasTenantWebhooks(t *testing.T) {
+	srv := redistest.Start(t)
+	accounts := map[string]*sandbox.Server{"tok-a": sandbox.New(sandbox.Options{Token: "tok-a"}), "tok-b": sandbox.New(sandbox.Options{Token: "tok-b"})}
+	up := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		sb := accounts[r.Header.Get("X-Leeloo-AuthToken")]
+		if sb == nil {
+			http.Error(w, `{"status":"error"}`, http.StatusUnauthorized)
+			return
+		}
+		sb.ServeHTTP(w, r)
+	}))
+	defer up.Close()
+	env := []string{"LEELOO_STATE=" + srv.URL, "LEELOO_TENANT_KEY=fleet-key", "LEELOO_CREDENTIALS=per-request", "LEELOO_BASE_URL=" + up.URL + sandbox.Prefix}
+	r1, p1 := startReplica(t, env...)
+	r2, p2 := startReplica(t, env...)
+	ctx, cancel := context.WithTimeout(context.Background(), waitLimit)
+	defer cancel()
+	chat := "leeloo://chats/" + sandbox.DemoAccountID
+
+	subscriber := func(tok string) (*client.Client, chan string) {
+		tr, err := transport.NewStreamableHTTP(r2+"/mcp", transport.WithHTTPHeaders(map[string]string{"X-Leeloo-AuthToken": tok}), transport.WithContinuousListening())
+		require.NoError(t, err)
+		c := client.NewClient(tr)
+		require.NoError(t, c.Start(ctx))
+		t.Cleanup(func() { _ = c.Close() })
+		got := make(chan string, 8)
+		c.OnNotification(func(n mcp.JSONRPCNotification) {
+			if n.Method == mcp.MethodNotificationResourceUpdated {
+				uri, _ := n.Params.AdditionalFields["uri"].(string)
+				got <- uri
+			}
+		})
+		req := mcp.InitializeRequest{}
+		req.Params.ProtocolVersion = mcp.LATEST_LEGACY_PROTOCOL_VERSION
+		req.Params.ClientInfo = mcp.Implementation{Name: "replica-test", Version: "1"}
+		init, err := c.Initialize(ctx, req)
+		require.NoError(t, err)
+		require.True(t, init.Capabilities.Resources.Subscribe)
+		var sub mcp.SubscribeRequest
+		sub.Params.URI = chat
+		require.NoError(t, c.Subscribe(ctx, sub))
+		return c, got
+	}
+	ca, gotA := subscriber("tok-a")
+	_, gotB := subscriber("tok-b")
+
+	req, _ := http.NewRequest(http.MethodGet, r1+"/webhook-url", nil)
+	req.Header.Set("X-Leeloo-AuthToken", "tok-a")
+	res, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	var out struct {
+		URL string `json:"webhook_url"`
+	}
+	require.NoError(t, json.NewDecoder(res.Body).Decode(&out))
+	_ = res.Body.Close()
+	secret := out.URL[strings.LastIndexByte(out.URL, '/')+1:]
+	require.Len(t, secret, 40, out.URL)
+
+	var call mcp.CallToolRequest
+	call.Params.Name = "webhook_url"
+	tool, err := ca.CallTool(ctx, call)
+	require.NoError(t, err)
+	require.False(t, tool.IsError)
+	u, _ := tool.StructuredContent.(map[string]any)["webhook_url"].(string)
+	assert.Equal(t, r2+"/webhooks/leeloo/"+secret, u, "replica 2 gives A the same secret")
+
+	time.Sleep(400 * time.Millisecond) // the streams are open and replica 2's hubs primed
+	for _, ch := range []chan string{gotA, gotB} {
+		for len(ch) > 0 {
+			<-ch
+		}
+	}
+	body := `{"type":"INCOMING_MESSAGE","data":{"account_id":"` + sandbox.DemoAccountID + `","message_id":"tenant-a-1","text":"for tenant A"}}`
+	start := time.Now()
+	post, err := http.Post(r1+"/webhooks/leeloo/"+secret, "application/json", strings.NewReader(body))
+	require.NoError(t, err)
+	_ = post.Body.Close()
+	require.Equal(t, http.StatusOK, post.StatusCode)
+	select {
+	case uri := <-gotA:
+		assert.Equal(t, chat, uri)
+		t.Logf("A's webhook to replica 1 -> A's update on replica 2: %s", time.Since(start))
+		assert.Less(t, time.Since(start), time.Second)
+	case <-time.After(2 * time.Second):
+		t.Fatal("no update for A on replica 2")
+	}
+	select {
+	case uri := <-gotB:
+		t.Fatalf("B on replica 2 was told of A's event (%s)", uri)
+	case <-time.After(500 * time.Millisecond):
+	}
+	var rr mcp.ReadResourceRequest
+	rr.Params.URI = "leeloo://events"
+	read, err := ca.ReadResource(ctx, rr)
+	require.NoError(t, err)
+	assert.Contains(t, read.Contents[0].(mcp.TextResourceContents).Text, "for tenant A")
+
+	post, err = http.Post(r2+"/webhooks/leeloo/"+strings.Repeat("f", 40), "application/json", strings.NewReader(body))
+	require.NoError(t, err)
+	_ = post.Body.Close()
+	assert.Equal(t, http.StatusNotFound, post.StatusCode, "an unknown secret")
+	assert.NotContains(t, p1.stderr.String(), secret)
+	assert.NotContains(t, p2.stderr.String(), secret)
 }

@@ -111,7 +111,7 @@ func TestReceiverSecretDedupeAndCap(t *testing.T) {
 	c := &clock{t: t0}
 	log := newLog(t, c.Now, events.LogOptions{})
 	var stored atomic.Int32
-	rc := &events.Receiver{Resolve: events.SingleTenant(secret, log), Stored: func(events.Event) { stored.Add(1) }, Now: c.Now}
+	rc := &events.Receiver{Resolve: events.SingleTenant(secret, log), Stored: func(*events.Log, events.Event) { stored.Add(1) }, Now: c.Now}
 	order := `{"type":"ORDER","data":{"order_id":"o1","account_id":"` + acct + `"}}`
 
 	for _, bad := range []string{"wrong", secret + "x", secret[:len(secret)-1], ""} {

@@ -69,6 +69,25 @@ func (p *Poller) Run(ctx context.Context) {
 	}
 }
 
+// During polls now and then every interval until ctx ends, whoever
+// listens: for a server that may use the account's token only while one of
+// its requests is open (a team server's wait_for_events). The lease still
+// holds a fleet to one poll per interval.
+func (p *Poller) During(ctx context.Context) {
+	for {
+		if _, err := p.Poll(ctx); err != nil && ctx.Err() == nil && p.Logger != nil {
+			p.Logger.Warn("events: polling the inbox", "err", err)
+		}
+		t := time.NewTimer(p.interval())
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return
+		case <-t.C:
+		}
+	}
+}
+
 // Poll makes one poll, unless another process sharing the store polled
 // within the interval, and returns how many events it stored.
 func (p *Poller) Poll(ctx context.Context) (int, error) {

@@ -17,18 +17,20 @@ const WebhookPath = "/webhooks/leeloo/"
 const MaxWebhookBytes = 1 << 20
 
 // Resolver maps the secret in a webhook's path to the log of the tenant it
-// belongs to; ok false refuses the webhook. Per-tenant secrets plug in here.
-type Resolver func(secret string) (log *Log, ok bool)
+// belongs to; ok false refuses the webhook (404), an error says the lookup
+// could not be made (503: Leeloo tries again). Per-tenant secrets plug in
+// here (a team server looks the secret's hash up on the state store).
+type Resolver func(ctx context.Context, secret string) (log *Log, ok bool, err error)
 
 // SingleTenant accepts exactly secret (compared in constant time) for log;
 // an empty secret accepts nothing.
 func SingleTenant(secret string, log *Log) Resolver {
 	want := []byte(secret)
-	return func(got string) (*Log, bool) {
+	return func(_ context.Context, got string) (*Log, bool, error) {
 		if len(want) == 0 || subtle.ConstantTimeCompare([]byte(got), want) != 1 {
-			return nil, false
+			return nil, false, nil
 		}
-		return log, true
+		return log, true, nil
 	}
 }
 
@@ -38,8 +40,8 @@ func SingleTenant(secret string, log *Log) Resolver {
 // state store that cannot store it answers 503, so Leeloo tries again.
 type Receiver struct {
 	Resolve Resolver
-	// Stored is called after an event was stored (the hub's Kick).
-	Stored func(Event)
+	// Stored is called after an event was stored in log (the hub's Kick).
+	Stored func(log *Log, ev Event)
 	Now    func() time.Time
 	Logger *slog.Logger
 }
@@ -50,7 +52,16 @@ func (rc *Receiver) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if secret == "" {
 		secret = r.URL.Path[min(len(r.URL.Path), len(WebhookPath)):]
 	}
-	log, ok := rc.Resolve(secret)
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), 5*time.Second)
+	defer cancel()
+	log, ok, err := rc.Resolve(ctx, secret)
+	if err != nil {
+		if rc.Logger != nil {
+			rc.Logger.Warn("webhook: the state store did not answer the secret's lookup", "err", err)
+		}
+		http.Error(w, "not stored, try again", http.StatusServiceUnavailable)
+		return
+	}
 	if !ok {
 		http.NotFound(w, r)
 		return
@@ -71,8 +82,6 @@ func (rc *Receiver) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		now = rc.Now
 	}
 	ev, key := Decode(body, now())
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), 5*time.Second)
-	defer cancel()
 	stored, dup, err := log.Add(ctx, ev, key)
 	if err != nil {
 		if rc.Logger != nil {
@@ -82,7 +91,7 @@ func (rc *Receiver) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if !dup && rc.Stored != nil {
-		rc.Stored(stored)
+		rc.Stored(log, stored)
 	}
 	w.Header().Set("Content-Type", "application/json")
 	if dup {

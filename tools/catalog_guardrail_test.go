@@ -56,6 +56,7 @@ var endpointCatalog = []catalogEntry{
 // serverCatalog is the tools of the server's own beyond the API's endpoints.
 var serverCatalog = []catalogEntry{
 	{"wait_for_events", "R", "webhooks / GET /communication-channels"},
+	{"webhook_url", "R", "webhooks"},
 }
 
 // destructiveTools are the only tools whose effect cannot be undone by

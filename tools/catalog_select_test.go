@@ -12,7 +12,7 @@ import (
 
 func TestSelect(t *testing.T) {
 	all := tools.All(&tools.Deps{})
-	require.Len(t, all, 31)
+	require.Len(t, all, 32)
 	var reads, writes []string
 	for _, tl := range all {
 		if tl.Mutating {
@@ -64,11 +64,11 @@ func TestSelect(t *testing.T) {
 	t.Run("default toolsets", func(t *testing.T) {
 		got, err := tools.Select(all, tools.Selection{Toolsets: app.DefaultToolsets})
 		require.NoError(t, err)
-		assert.Len(t, got, 28)
+		assert.Len(t, got, 29)
 		assert.NotContains(t, toolNames(got), "log_call")
 		ro, err := tools.Select(all, tools.Selection{Toolsets: app.DefaultToolsets, ReadOnly: true})
 		require.NoError(t, err)
-		assert.Len(t, ro, 18, "the default set minus its 10 mutating tools")
+		assert.Len(t, ro, 19, "the default set minus its 10 mutating tools")
 	})
 
 	for _, c := range []struct {

@@ -61,3 +61,31 @@ func WaitForEvents(d *Deps) Tool {
 		return jsonResult(head, out), nil
 	})
 }
+
+// WebhookURL is webhook_url: the account's own webhook URL on a team server,
+// to paste into Leeloo so that its events arrive as they happen.
+func WebhookURL(d *Deps) Tool {
+	return readTool(meta{
+		name: "webhook_url", title: "Webhook URL", toolset: "events", endpoint: "webhooks",
+		desc: "This account's webhook URL to set in Leeloo (settings, Leeloo API) for live events; team servers.",
+	}, func(ctx context.Context, _ *noArgs) (*mcp.CallToolResult, error) {
+		if d.Webhook == nil {
+			return nil, errors.New("this server serves one account, whose webhook its operator sets (--webhook-secret): ask them for the URL; only a team server (--credentials per-request) gives each account its own")
+		}
+		u, err := d.Webhook(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("the server's state store did not answer (%v): try again", err)
+		}
+		out := struct {
+			URL    string   `json:"webhook_url"`
+			Events []string `json:"events_to_tick"`
+		}{u, []string{"ORDER", "SALE", "SUBSCRIPTION", "Incoming Message"}}
+		note := ""
+		if !strings.HasPrefix(u, "https://") {
+			note = " Leeloo must reach it over the internet: this is the server's own address, so its operator sets --public-url to its public https origin."
+		}
+		return jsonResult("Set this URL in Leeloo: settings, Leeloo API, webhook URL; tick ORDER, SALE, SUBSCRIPTION and Incoming Message. "+
+			"It is this account's secret: whoever has it can post events into this account's live events, so share it with no one. "+
+			"Events then reach leeloo://events, subscriptions and wait_for_events within a second."+note+"\n"+u, out), nil
+	})
+}

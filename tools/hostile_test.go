@@ -46,6 +46,7 @@ func hostileArgs() map[string]map[string]any {
 		"log_call": {"user_id": id, "account_id": id, "from": "+380501234567", "to": "+380501234568", "date": "2026-03-01",
 			"duration_seconds": 60, "status": "ANSWERED", "type": "OUTGOING", "dry_run": true},
 		"wait_for_events": {"since": "0-0", "timeout_seconds": 1},
+		"webhook_url":     {},
 	}
 }
 
@@ -76,7 +77,7 @@ func TestHostileLeelooNeverReachesTheModelRaw(t *testing.T) {
 	require.NoError(t, err)
 	g, err := guard.New(guard.Config{Mode: guard.ModePreview, ErrorResult: tools.ErrorResult, Now: toolsClock, MaxSendsPerHour: -1})
 	require.NoError(t, err)
-	deps := &tools.Deps{Client: client, Guard: g, Now: func() time.Time { return toolsNow }, Events: hostileEvents(t)}
+	deps := &tools.Deps{Client: client, Guard: g, Now: func() time.Time { return toolsNow }, Events: hostileEvents(t), Webhook: testWebhook}
 	h := &toolsHarness{t: t, deps: deps, all: tools.All(deps)}
 	h.srv = newToolsServer(tools.ServerTools(h.all))
 	h.rpc("initialize", map[string]any{"protocolVersion": "2025-06-18", "capabilities": map[string]any{}, "clientInfo": map[string]any{"name": "t", "version": "0"}})

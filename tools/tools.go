@@ -39,6 +39,10 @@ type Deps struct {
 	// Events is the live-event hub (wait_for_events); nil when events are
 	// off.
 	Events *events.Hub
+	// Webhook returns the account's own webhook URL on a team server
+	// (registering it on first use); nil where the operator sets the one
+	// webhook (--webhook-secret).
+	Webhook func(ctx context.Context) (string, error)
 
 	tags tagCache
 }
@@ -80,7 +84,7 @@ func All(d *Deps) []Tool {
 		ListUsers, GetUser,
 		ListConnections,
 		LogCall,
-		WaitForEvents,
+		WaitForEvents, WebhookURL,
 	}
 	out := make([]Tool, 0, len(ctors))
 	for _, c := range ctors {

@@ -39,6 +39,11 @@ type toolsHarness struct {
 	calls int
 }
 
+// testWebhook is a team tenant's webhook URL, as the server gives it.
+func testWebhook(context.Context) (string, error) {
+	return "https://mcp.example.com/webhooks/leeloo/0123456789abcdef0123456789abcdef01234567", nil
+}
+
 // newToolsHarness serves every tool with the guard in mode.
 func newToolsHarness(t *testing.T, mode guard.Mode) *toolsHarness {
 	t.Helper()
@@ -53,7 +58,7 @@ func newToolsHarness(t *testing.T, mode guard.Mode) *toolsHarness {
 	g, err := guard.New(guard.Config{Mode: mode, ErrorResult: tools.ErrorResult, Now: toolsClock})
 	require.NoError(t, err)
 	deps := &tools.Deps{Client: client, Guard: g, Now: toolsClock,
-		Events: &events.Hub{Log: events.NewLog(guard.NewMemoryStore(nil), events.LogOptions{})}}
+		Events: &events.Hub{Log: events.NewLog(guard.NewMemoryStore(nil), events.LogOptions{})}, Webhook: testWebhook}
 	all := tools.All(deps)
 	h := &toolsHarness{t: t, sb: sb, deps: deps, all: all, srv: newToolsServer(tools.ServerTools(all))}
 	h.rpc("initialize", map[string]any{

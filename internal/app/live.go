@@ -85,6 +85,9 @@ func parseLive(c *Config, get func(string) string) error {
 	if l.PollInterval > 0 && l.PollInterval < events.MinPollInterval {
 		return fmt.Errorf("--poll-interval %s: at least %s (0 turns polling off), to stay within Leeloo's request budget", l.PollInterval, events.MinPollInterval)
 	}
+	if l.WebhookSecret != "" && c.perRequest() {
+		return fmt.Errorf("--webhook-secret and --credentials per-request exclude each other: on a team server each account gets its own webhook URL (the webhook_url tool, or GET %s)", webhookURLPath)
+	}
 	if l.SandboxLive, err = parseBool("sandbox-live", get("sandbox-live")); err != nil {
 		return err
 	}
@@ -109,11 +112,26 @@ type live struct {
 	// webhookURL is where the receiver listens (base URL + path), once
 	// served: the live sandbox posts there.
 	webhookURL chan string
+	// tenantURL is a team tenant's own webhook URL (the webhook_url tool),
+	// registering it on first use; nil on a server of one account, whose
+	// webhook its operator sets (--webhook-secret).
+	tenantURL func(ctx context.Context) (string, error)
+	// pollsDuringWait says the poller runs only while a wait_for_events
+	// call is open (a team tenant: its token is at hand only during its own
+	// requests), and then only while the tenant has no webhook (registered
+	// reports it).
+	pollsDuringWait bool
+	registered      func(ctx context.Context) (bool, error)
 }
 
 func newLive(cfg *Config, store guard.Store, client *leeloo.Client, log *slog.Logger) *live {
+	return newTenantLive(cfg, store, client, log, stateTenant(cfg))
+}
+
+// newTenantLive is the events machinery of tenant's own log.
+func newTenantLive(cfg *Config, store guard.Store, client *leeloo.Client, log *slog.Logger, tenant string) *live {
 	l := &live{cfg: cfg.Live, logger: log, webhookURL: make(chan string, 1)}
-	l.log = events.NewLog(store, events.LogOptions{Tenant: stateTenant(cfg), MaxLen: cfg.Live.MaxEvents, MaxAge: cfg.Live.MaxAge})
+	l.log = events.NewLog(store, events.LogOptions{Tenant: tenant, MaxLen: cfg.Live.MaxEvents, MaxAge: cfg.Live.MaxAge})
 	l.subs = newSubscriptions()
 	l.hub = &events.Hub{Log: l.log, OnEvent: l.subs.deliver, Logger: log}
 	l.subs.hub = l.hub
@@ -125,14 +143,41 @@ func newLive(cfg *Config, store guard.Store, client *leeloo.Client, log *slog.Lo
 
 // canDeliver says whether resource updates reach subscribers: the server
 // declares subscribe only then.
-func (l *live) canDeliver() bool { return l != nil && l.cfg.Mode() != "off" }
+func (l *live) canDeliver() bool { return l != nil && (l.tenantURL != nil || l.cfg.Mode() != "off") }
+
+// duringWait polls the inbox while a team tenant's wait_for_events call is
+// open (ctx), unless the tenant has a webhook: that call's tenant client
+// holds the token the request brought.
+func (l *live) duringWait(ctx context.Context) {
+	if l == nil || !l.pollsDuringWait || l.poller == nil {
+		return
+	}
+	if on, err := l.registered(ctx); err != nil || on {
+		return
+	}
+	l.poller.During(ctx)
+}
+
+// pollDuringWait is the tool middleware of a team tenant: its inbox is
+// polled while its wait_for_events call is open.
+func (l *live) pollDuringWait(next server.ToolHandlerFunc) server.ToolHandlerFunc {
+	return func(ctx context.Context, req mcp.CallToolRequest) (*mcp.CallToolResult, error) {
+		if req.Params.Name != "wait_for_events" {
+			return next(ctx, req)
+		}
+		pctx, cancel := context.WithCancel(ctx)
+		defer cancel()
+		go l.duringWait(pctx)
+		return next(ctx, req)
+	}
+}
 
 // receiver is the webhook handler, or nil when the webhook is off.
 func (l *live) receiver() http.Handler {
 	if l == nil || l.cfg.WebhookSecret == "" {
 		return nil
 	}
-	return &events.Receiver{Resolve: events.SingleTenant(l.cfg.WebhookSecret, l.log), Stored: func(events.Event) { l.hub.Kick() }, Logger: l.logger}
+	return &events.Receiver{Resolve: events.SingleTenant(l.cfg.WebhookSecret, l.log), Stored: func(*events.Log, events.Event) { l.hub.Kick() }, Logger: l.logger}
 }
 
 // served records the base URL the receiver is reachable at.
@@ -160,6 +205,15 @@ func (l *live) run(ctx context.Context) {
 // startLive runs the machinery and, with --sandbox-live, the demo
 // customers, after saying on stderr which mode is on.
 func (e *env) startLive(ctx context.Context, stderr io.Writer) {
+	if e.tenants != nil {
+		e.tenants.run(ctx)
+		poll := "no polling (--poll-interval 0)"
+		if e.cfg.Live.PollInterval > 0 {
+			poll = fmt.Sprintf("without one, polling its inbox every %s only while one of its wait_for_events calls is open", e.cfg.Live.PollInterval)
+		}
+		fmt.Fprintf(stderr, "leeloo-mcp: live events: each account's own webhook at %s<its secret> (the webhook_url tool, or GET %s); %s\n", events.WebhookPath, webhookURLPath, poll)
+		return
+	}
 	if e.live == nil {
 		return
 	}

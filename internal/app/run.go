@@ -299,11 +299,20 @@ func (e *env) newTenant(token, tenant string) (*builtTenant, error) {
 	if err != nil {
 		return nil, err
 	}
-	// Live events serve the server's own account; a team server's tenants
-	// have none yet.
+	// Live events: the server's own account's, or on a team server each
+	// tenant's own log, fed by its own webhook URL (webhooks.go) or by
+	// polling during its wait_for_events calls. The "per-request" stand-in
+	// (tools, --help) has none.
 	var lv *live
-	if !cfg.perRequest() {
+	switch {
+	case !cfg.perRequest():
 		lv = newLive(cfg, e.store, client, log)
+	case e.tenants != nil && tenant != "per-request":
+		lv = newTenantLive(cfg, e.store, client, log, tenant)
+		hooks := e.tenants.hooks
+		lv.tenantURL = func(ctx context.Context) (string, error) { return e.tenants.webhookURL(ctx, tenant, false) }
+		lv.pollsDuringWait = true
+		lv.registered = func(ctx context.Context) (bool, error) { return hooks.registered(ctx, tenant) }
 	}
 	gcfg := guard.Config{
 		Mode: cfg.Confirm, Key: key, MaxSendsPerHour: cfg.MaxSendsPerHour,

@@ -106,6 +106,8 @@ func httpRoutes(cfg *Config, e *env, addr string) (http.Handler, func(context.Co
 			mux.Handle(p, e.tenants)
 		}
 		closeStreams = e.tenants.closeStreams
+		webhookRoute(mux, e.tenants.teamReceiver())
+		mux.HandleFunc(webhookURLPath, e.tenants.serveWebhookURL)
 		if cfg.HTTPToken == "" {
 			for _, p := range web.Paths {
 				mux.Handle(p, e.page.handler)

@@ -44,7 +44,7 @@ const (
 func buildServer(cfg *Config, client *leeloo.Client, g *guard.Guard, cat *catalog.Catalog, log *slog.Logger, obs *observer, lv *live) (*server.MCPServer, []tools.Tool, error) {
 	deps := &tools.Deps{Client: client, Guard: g, Sandbox: cfg.Sandbox, Catalog: cat}
 	if lv != nil {
-		deps.Events = lv.hub
+		deps.Events, deps.Webhook = lv.hub, lv.tenantURL
 	}
 	selected, err := tools.Select(tools.All(deps), tools.Selection{
 		Toolsets: cfg.Toolsets, Tools: cfg.Tools, Exclude: cfg.ExcludeTools, ReadOnly: cfg.ReadOnly,
@@ -73,6 +73,9 @@ func buildServer(cfg *Config, client *leeloo.Client, g *guard.Guard, cat *catalo
 	hooks := requestHooks()
 	if lv != nil {
 		lv.subs.hooks(hooks)
+	}
+	if lv != nil && lv.pollsDuringWait {
+		opts = append(opts, server.WithToolHandlerMiddleware(lv.pollDuringWait))
 	}
 	if obs != nil {
 		opts = append(opts, server.WithToolHandlerMiddleware(obs.middleware))

@@ -34,17 +34,32 @@ type tenant struct {
 	ids          *sessions
 	closeStreams func(context.Context)
 	last         time.Time
+	// live is the tenant's events machinery; stop ends its hub.
+	live *live
+	stop context.CancelFunc
 }
 
 // tenants builds and keeps the tenants of a team server.
 type tenants struct {
-	e    *env
-	addr string
-	mu   sync.Mutex
-	m    map[string]*tenant
+	e     *env
+	addr  string
+	hooks *webhooks
+	// ctx bounds the tenants' event hubs (the server's run).
+	ctx context.Context
+	mu  sync.Mutex
+	m   map[string]*tenant
 }
 
-func newTenants(e *env) *tenants { return &tenants{e: e, m: map[string]*tenant{}} }
+func newTenants(e *env) *tenants {
+	return &tenants{e: e, m: map[string]*tenant{}, ctx: context.Background(), hooks: &webhooks{cfg: e.cfg, store: e.store}}
+}
+
+// run makes ctx bound the event hubs of the tenants built from now on.
+func (ts *tenants) run(ctx context.Context) {
+	ts.mu.Lock()
+	ts.ctx = ctx
+	ts.mu.Unlock()
+}
 
 // get returns the tenant of token, building it on first use.
 func (ts *tenants) get(token string) (*tenant, error) {
@@ -61,7 +76,7 @@ func (ts *tenants) get(token string) (*tenant, error) {
 	if err != nil {
 		return nil, err
 	}
-	t := &tenant{id: id, guard: built.guard, last: now}
+	t := &tenant{id: id, guard: built.guard, last: now, live: built.live, stop: func() {}}
 	t.handler, t.ids, t.closeStreams = mcpHandlers(ts.e.cfg, built.srv, ts.addr, func(ctx context.Context, r *http.Request) context.Context {
 		return context.WithValue(withClientAddr(ctx, r), tenantKey{}, id)
 	})
@@ -81,8 +96,14 @@ func (ts *tenants) get(token string) (*tenant, error) {
 		delete(ts.m, evicted.id)
 	}
 	ts.m[id] = t
+	if t.live != nil {
+		var hctx context.Context
+		hctx, t.stop = context.WithCancel(ts.ctx)
+		go t.live.hub.Run(hctx)
+	}
 	ts.mu.Unlock()
 	if evicted != nil {
+		evicted.stop()
 		evicted.closeStreams(context.Background())
 	}
 	return t, nil

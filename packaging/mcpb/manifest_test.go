@@ -65,7 +65,7 @@ func TestManifestFromTheCode(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, "1.2.3", m.Version)
 	assert.Equal(t, "binary", m.Server.Type)
-	assert.Len(t, m.Tools, 28, "the tools served by default: all 31 but the opt-in leadgen (2) and calls (1) toolsets")
+	assert.Len(t, m.Tools, 29, "the tools served by default: all 32 but the opt-in leadgen (2) and calls (1) toolsets")
 	names := map[string]bool{}
 	for _, tl := range m.Tools {
 		names[tl.Name] = true
