@@ -119,6 +119,7 @@ func TestReport(t *testing.T) {
 	fmt.Println(machineLine())
 	fmt.Println()
 	r.print()
+	floorTable(t, res, bin, starts)
 }
 
 // ---- the table ----

@@ -43,10 +43,12 @@ const (
 	toolCall = `{"jsonrpc":"2.0","id":%d,"method":"tools/call","params":{"name":"list_tags","arguments":{}}}`
 )
 
-// benchFlags lift the client's request rate limit and the per-session call
-// limit far above anything a benchmark reaches, so neither throttles; both
-// middlewares still run on every call.
-var benchFlags = []string{"--rate-limit", "1000000000", "--calls-per-minute", "1000000000"}
+// benchFlags lift the client's request rate limit, the per-session and
+// per-client call limits and the sessions per client far above anything a
+// benchmark reaches, so none throttles; the middlewares still run on every
+// call.
+var benchFlags = []string{"--rate-limit", "1000000000", "--calls-per-minute", "1000000000",
+	"--calls-per-minute-per-client", "1000000000", "--max-sessions-per-client", "1000"}
 
 // serverArgs are the flags of a server whose Leeloo API is the sandbox at
 // apiURL (token mode, as in production, not --sandbox).

@@ -221,6 +221,9 @@ type request struct {
 	// bare marks an endpoint whose success reply may lack the envelope
 	// (POST /orders/{id} echoes the request fields).
 	bare bool
+	// wrapped marks a list Leeloo wraps under its key (data.connections):
+	// listCall decodes it in the single pass too.
+	wrapped bool
 	// fast, when set, decodes a 2xx reply and its data in one pass and
 	// reports whether that settled it.
 	fast func(raw []byte) (*Meta, bool)

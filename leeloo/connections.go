@@ -17,5 +17,5 @@ type Connection struct {
 //
 // API: GET /connections
 func (s *ConnectionsService) List(ctx context.Context) ([]Connection, *Response, error) {
-	return listCall[Connection](ctx, s.client, &request{method: "GET", path: "/connections"}, "connections")
+	return listCall[Connection](ctx, s.client, &request{method: "GET", path: "/connections", wrapped: true}, "connections")
 }

@@ -1,8 +1,10 @@
 package leeloo
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 )
 
 // typed is a reply decoded with its data in a single pass: the common case
@@ -27,10 +29,58 @@ func fastDecode[T any](dst *T) func(raw []byte) (*Meta, bool) {
 	}
 }
 
+// listData decodes a list's data in the single pass, bare ([...]) or
+// wrapped under its key ({"connections": [...]}); any other shape is an
+// error, which sends the reply down the general path (decodeList).
+type listData[T any] struct {
+	key string
+	out *[]T
+}
+
+// UnmarshalJSON implements json.Unmarshaler.
+func (l listData[T]) UnmarshalJSON(b []byte) error {
+	b = bytes.TrimSpace(b)
+	switch {
+	case len(b) == 0 || string(b) == "null":
+		return nil
+	case b[0] == '[':
+		return json.Unmarshal(b, l.out)
+	case b[0] == '{':
+		var wrapped map[string]json.RawMessage
+		if err := json.Unmarshal(b, &wrapped); err != nil {
+			return err
+		}
+		inner, ok := wrapped[l.key]
+		if !ok {
+			return errNotFast
+		}
+		return json.Unmarshal(inner, l.out)
+	}
+	return errNotFast
+}
+
+var errNotFast = errors.New("not the common shape")
+
+// fastList is fastDecode for a list wrapped under key or bare.
+func fastList[T any](dst *[]T, key string) func(raw []byte) (*Meta, bool) {
+	return func(raw []byte) (*Meta, bool) {
+		env := typed[listData[T]]{Data: listData[T]{key: key, out: dst}}
+		if json.Unmarshal(raw, &env) != nil || len(env.Error) > 0 || string(env.Status) != "1" {
+			*dst = nil
+			return nil, false
+		}
+		return env.Meta, true
+	}
+}
+
 // listCall sends req and decodes data as a list (wrapped under key or bare).
 func listCall[T any](ctx context.Context, c *Client, req *request, key string) ([]T, *Response, error) {
 	var out []T
-	req.fast = fastDecode(&out)
+	if req.wrapped {
+		req.fast = fastList(&out, key)
+	} else {
+		req.fast = fastDecode(&out)
+	}
 	env, resp, err := c.call(ctx, req)
 	if err != nil {
 		return nil, resp, err

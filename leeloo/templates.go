@@ -21,12 +21,12 @@ type Template struct {
 //
 // API: GET /categories/templates
 func (s *TemplatesService) ListCategories(ctx context.Context) ([]TemplateCategory, *Response, error) {
-	return listCall[TemplateCategory](ctx, s.client, &request{method: "GET", path: "/categories/templates"}, "categories")
+	return listCall[TemplateCategory](ctx, s.client, &request{method: "GET", path: "/categories/templates", wrapped: true}, "categories")
 }
 
 // List lists the templates in a category.
 //
 // API: GET /categories/templates/{category_id}
 func (s *TemplatesService) List(ctx context.Context, categoryID string) ([]Template, *Response, error) {
-	return listCall[Template](ctx, s.client, &request{method: "GET", path: "/categories/templates/" + pathEscape(categoryID)}, "templates")
+	return listCall[Template](ctx, s.client, &request{method: "GET", path: "/categories/templates/" + pathEscape(categoryID), wrapped: true}, "templates")
 }

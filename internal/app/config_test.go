@@ -88,7 +88,7 @@ func parse(t *testing.T, env map[string]string, args ...string) (*Config, error)
 // variable, which beats the default.
 func TestConfigPrecedence(t *testing.T) {
 	cases := flagCases()
-	for _, f := range flagSpecs {
+	for _, f := range options(&Config{}, new(string)) {
 		tc, ok := cases[f.name]
 		if !assert.Truef(t, ok, "flag --%s has no test case", f.name) {
 			continue
@@ -115,7 +115,7 @@ func TestConfigPrecedence(t *testing.T) {
 			assert.Equal(t, tc.def, tc.get(c), "default")
 		})
 	}
-	assert.Len(t, cases, len(flagSpecs), "a test case for a flag that no longer exists")
+	assert.Len(t, cases, len(options(&Config{}, new(string))), "a test case for a flag that no longer exists")
 }
 
 func TestConfigBoolFlagsAndEnv(t *testing.T) {
@@ -249,7 +249,7 @@ func TestHelpListsEveryFlagAndNoSecret(t *testing.T) {
 		assert.Equal(t, 0, r.code)
 		out := r.stdout + r.stderr
 		assertNoSecrets(t, out)
-		for _, f := range flagSpecs {
+		for _, f := range options(&Config{}, new(string)) {
 			assert.Regexp(t, `(?m)^  -`+f.name+`( |$)`, out, f.name)
 			assert.Contains(t, out, "(env "+f.env+")", f.name)
 		}
@@ -371,4 +371,19 @@ func TestLiveConfig(t *testing.T) {
 			assert.Contains(t, err.Error(), bad.want)
 		}
 	}
+}
+
+// TestTakesValueAsksTheFlagSet: a subcommand after a boolean flag is found
+// because the flag set says the flag takes no value.
+func TestTakesValueAsksTheFlagSet(t *testing.T) {
+	fs := declaredFlags()
+	for _, a := range []string{"--sandbox", "-read-only", "--sandbox-live", "--version", "--help", "-h", "--timeout=5s"} {
+		assert.False(t, takesValue(fs, a), a)
+	}
+	for _, a := range []string{"--timeout", "-toolsets", "--no-such-flag"} {
+		assert.True(t, takesValue(fs, a), a)
+	}
+	cmd, rest := splitSubcommand([]string{"--sandbox-live", "--timeout", "5s", "call", "list_tags"})
+	assert.Equal(t, "call", cmd)
+	assert.Equal(t, []string{"--sandbox-live", "--timeout", "5s", "list_tags"}, rest)
 }

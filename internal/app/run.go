@@ -105,13 +105,14 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 // not a flag or a flag's value, so flags may also come before it
 // ("leeloo-mcp --read-only call ...").
 func splitSubcommand(args []string) (string, []string) {
+	fs := declaredFlags()
 	for i := 0; i < len(args); i++ {
 		a := args[i]
 		if a == "--" {
 			break
 		}
 		if len(a) > 1 && a[0] == '-' {
-			if !hasValue(a) && needsValue(a) {
+			if takesValue(fs, a) {
 				i++
 			}
 			continue
@@ -126,6 +127,7 @@ func splitSubcommand(args []string) (string, []string) {
 
 // splitCommandArgs separates a subcommand's own arguments from the flags.
 func splitCommandArgs(cmd string, args []string) (flags, positional []string, markdown, stats bool) {
+	fs := declaredFlags()
 	for i := 0; i < len(args); i++ {
 		a := args[i]
 		switch {
@@ -135,7 +137,7 @@ func splitCommandArgs(cmd string, args []string) (flags, positional []string, ma
 			stats = true
 		case len(a) > 1 && a[0] == '-':
 			flags = append(flags, a)
-			if !hasValue(a) && i+1 < len(args) && needsValue(a) {
+			if i+1 < len(args) && takesValue(fs, a) {
 				flags = append(flags, args[i+1])
 				i++
 			}
@@ -146,21 +148,10 @@ func splitCommandArgs(cmd string, args []string) (flags, positional []string, ma
 	return flags, positional, markdown, stats
 }
 
-func hasValue(a string) bool {
-	for _, c := range a {
-		if c == '=' {
-			return true
-		}
-	}
-	return false
-}
-
-func needsValue(a string) bool {
-	name := a
-	for len(name) > 0 && name[0] == '-' {
-		name = name[1:]
-	}
-	return name != "sandbox" && name != "read-only" && name != "sandbox-live" && name != "version" && name != "help" && name != "h"
+// declaredFlags is the flag set, for asking which flags take a value.
+func declaredFlags() *flag.FlagSet {
+	fs, _ := newFlagSet(options(&Config{}, new(string)), io.Discard)
+	return fs
 }
 
 func newLogger(w io.Writer, level string) *slog.Logger {

@@ -1,0 +1,5 @@
+//go:build !floordeps
+
+package main
+
+func linkDeps() {}
