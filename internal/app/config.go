@@ -18,11 +18,8 @@ import (
 	"github.com/leeloo-mcp/leeloo-mcp/events"
 	"github.com/leeloo-mcp/leeloo-mcp/guard"
 	"github.com/leeloo-mcp/leeloo-mcp/leeloo"
+	"github.com/leeloo-mcp/leeloo-mcp/tools"
 )
-
-// DefaultToolsets are served when --toolsets is not given: what a sales
-// copilot uses. leadgen and calls are opt-in (--toolsets all).
-var DefaultToolsets = []string{"people", "chats", "templates", "orders", "tags", "tunnels", "users", "connections", "events"}
 
 // Config is everything a run needs. Secrets are kept out of String.
 type Config struct {
@@ -106,7 +103,7 @@ var flagSpecs = []envFlag{
 	{"audit-log", "LEELOO_AUDIT_LOG", "append one JSON line per mutation outcome to this file"},
 	{"state", "LEELOO_STATE", "where the guard keeps state shared by processes and restarts: a file path or file:PATH (default: leeloo-mcp/guard.db under $XDG_STATE_HOME or ~/.local/state; memory with --sandbox), redis://... or rediss://... for replicas, or memory"},
 	{"read-only", "LEELOO_READ_ONLY", "serve no tool that changes data"},
-	{"toolsets", "LEELOO_TOOLSETS", "comma-separated toolsets, or all: people, chats, templates, orders, tags, tunnels, leadgen, users, connections, calls, events"},
+	{"toolsets", "LEELOO_TOOLSETS", "comma-separated toolsets, or all: " + tools.ToolsetsHelp()},
 	{"tools", "LEELOO_TOOLS", "comma-separated tool names to serve in addition to --toolsets"},
 	{"exclude-tools", "LEELOO_EXCLUDE_TOOLS", "comma-separated tool names to leave out"},
 	{"timeout", "LEELOO_TIMEOUT", "timeout of each attempt of a request to Leeloo; a read is retried, and all its attempts and waits take at most twice this"},
@@ -159,7 +156,7 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (*
 	boolean := map[string]*bool{}
 	defaults := map[string]string{
 		"base-url": leeloo.DefaultBaseURL, "transport": "stdio", "listen": defaultListen, "confirm": string(guard.ModeAuto),
-		"max-sends-per-hour": strconv.Itoa(guard.DefaultMaxSendsPerHour), "toolsets": strings.Join(DefaultToolsets, ","),
+		"max-sends-per-hour": strconv.Itoa(guard.DefaultMaxSendsPerHour), "toolsets": strings.Join(tools.DefaultToolsets(), ","),
 		"timeout": leeloo.DefaultTimeout.String(), "rate-limit": strconv.Itoa(leeloo.DefaultRequestsPerMin),
 		"calls-per-minute": strconv.Itoa(defaultCallsPerMinute), "calls-per-minute-per-client": strconv.Itoa(defaultClientCallsPerMinute), "log-level": "info", "sandbox": "false", "read-only": "false",
 		"session-idle-timeout": defaultSessionIdleTimeout.String(), "max-sessions-per-client": strconv.Itoa(defaultMaxSessionsPerClient),
