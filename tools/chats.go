@@ -83,7 +83,7 @@ func GetChatMessages(d *Deps) Tool {
 		name: "get_chat_messages", title: "Read chat", toolset: "chats", endpoint: "GET /communication-channels/{account_id}/chat-messages",
 		desc: "Read a chat transcript (newest page, oldest first).",
 	}, func(ctx context.Context, a *chatArgs) (*mcp.CallToolResult, error) {
-		if err := checkID("account_id", a.AccountID, findAccount); err != nil {
+		if err := checkID("account_id", a.AccountID, render.AccountIDs); err != nil {
 			return nil, err
 		}
 		lo, err := a.options()
@@ -151,7 +151,7 @@ func (d *Deps) lookupRecipient(ctx context.Context, accountID string, template b
 	p, _, err := d.Client.Channels.Person(ctx, accountID)
 	switch {
 	case isNotFound(err):
-		return r, argErrorf("no account %s in this account's contacts; %s", accountID, findAccount)
+		return r, argErrorf("no account %s in this account's contacts; %s", accountID, render.IDsFrom(render.AccountIDs))
 	case err != nil:
 		r.warnings = append(r.warnings, "could not look the recipient up: "+describeError(err))
 		return r, nil
@@ -223,7 +223,7 @@ func SendMessage(d *Deps) Tool {
 		desc:     "Send a text message to a customer's messenger account. Facebook, Viber, WhatsApp: within 24 h of their last message; Instagram 7 days.",
 		customer: true,
 	}, func(ctx context.Context, a *sendMessageArgs) (*guard.Action, error) {
-		if err := checkID("account_id", a.AccountID, findAccount); err != nil {
+		if err := checkID("account_id", a.AccountID, render.AccountIDs); err != nil {
 			return nil, err
 		}
 		if err := checkText("text", a.Text, true); err != nil {
