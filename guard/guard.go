@@ -18,6 +18,7 @@ import (
 	"github.com/mark3labs/mcp-go/mcp"
 	"github.com/mark3labs/mcp-go/server"
 
+	"github.com/leeloo-mcp/leeloo-mcp/internal/render"
 	"github.com/leeloo-mcp/leeloo-mcp/leeloo"
 )
 
@@ -460,7 +461,7 @@ func (g *Guard) execute(ctx context.Context, a *Action, rec AuditRecord) *mcp.Ca
 		res := g.errorRes(err)
 		if uncertain && a.CustomerFacing {
 			res.Content = append(res.Content, mcp.NewTextContent(
-				"Leeloo may still have delivered it: check the chat (get_chat_messages) before trying again; a retry within 10 minutes needs allow_duplicate."))
+				"Leeloo may still have delivered it: check the chat (get_chat_messages) before trying again; a retry within "+render.Duration(g.dedupe.window)+" needs allow_duplicate."))
 		}
 		return res
 	}

@@ -24,7 +24,11 @@ import (
 //go:embed *.md
 var texts embed.FS
 
-var templates = template.Must(template.New("prompts").Option("missingkey=error").ParseFS(texts, "*.md"))
+// templates may say the rules that have a home elsewhere through funcs.
+var templates = template.Must(template.New("prompts").Option("missingkey=error").Funcs(template.FuncMap{
+	"replyWindows":  render.ReplyWindowRule,
+	"untrustedNote": func() string { return render.UntrustedNote },
+}).ParseFS(texts, "*.md"))
 
 // All returns every prompt.
 func All() []server.ServerPrompt {
