@@ -3,7 +3,7 @@
 //   node client.mjs        (run.sh calls it; see README.md)
 //
 // It runs the same checks over stdio, legacy SSE and Streamable HTTP:
-// initialize, tools/list (the 30 tools of ENDPOINTS.md, wait_for_events and webhook_url, every inputSchema
+// initialize, tools/list (the tools of testdata/catalog.json, every inputSchema
 // compiled with Ajv), every read tool with valid and some with bad arguments,
 // every mutating tool through the guard with an elicitation handler that
 // accepts and one that declines (with follow-up reads that show the change, or
@@ -27,6 +27,7 @@
 // non-zero on any failure.
 
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
@@ -47,18 +48,12 @@ const CONNECT_TIMEOUT_MS = 10_000;
 const TOTAL_BUDGET_MS = 55_000;
 const started = Date.now();
 
-// The 30 tools of /work/shared/api/ENDPOINTS.md and the server's own
-// wait_for_events (live.mjs checks it) and webhook_url (a team server's;
-// the Go tests check it): R = read-only, W = mutating.
-const EXPECTED_TOOLS = {
-  list_template_categories: 'R', list_templates: 'R', send_template: 'W', get_chat_messages: 'R',
-  send_message: 'W', list_communication_channels: 'R', get_person_by_account: 'R', create_traffic_source: 'W',
-  create_order: 'W', list_orders: 'R', get_order: 'R', update_manual_order: 'W', search_people: 'R',
-  get_person: 'R', update_person: 'W', create_person: 'W', add_sms_contacts: 'W', add_comment: 'W',
-  list_tags: 'R', remove_tag: 'W', add_tag: 'W', list_tunnels: 'R', get_tunnel: 'R', get_tunnels_stats: 'R',
-  get_tunnel_stats: 'R', list_users: 'R', get_user: 'R', list_connections: 'R', subscribe_to_tunnel: 'W',
-  log_call: 'W', wait_for_events: 'R', webhook_url: 'R',
-};
+// The committed catalogue (testdata/catalog.json, generated from the tools
+// package and kept current by its tests): name -> kind, R = read-only,
+// W = mutating (wait_for_events is checked by live.mjs).
+const CATALOGUE = JSON.parse(readFileSync(new URL('../testdata/catalog.json', import.meta.url), 'utf8'));
+const EXPECTED_TOOLS = Object.fromEntries(CATALOGUE.map((t) => [t.name, t.kind === 'R' ? 'R' : 'W']));
+const READ_TOOLS = CATALOGUE.filter((t) => t.kind === 'R').length;
 
 // Fixed ids of the sandbox seed (leeloo/sandbox/ids.go).
 const SB = {
@@ -377,8 +372,8 @@ async function checkToolList(P, s) {
   const extra = names.filter((n) => !(n in EXPECTED_TOOLS));
   const dupes = names.filter((n, i) => names.indexOf(n) !== i);
   check(
-    names.length === 32 && !missing.length && !extra.length && !dupes.length,
-    `${P} tools/list: exactly the 30 tools of ENDPOINTS.md, wait_for_events and webhook_url`,
+    names.length === expected.length && !missing.length && !extra.length && !dupes.length,
+    `${P} tools/list: exactly the ${expected.length} tools of testdata/catalog.json`,
     `got ${names.length}; missing: ${missing.join(', ') || '-'}; extra: ${extra.join(', ') || '-'}; duplicates: ${dupes.join(', ') || '-'}`,
   );
   const bad = [];
@@ -401,7 +396,7 @@ async function checkToolList(P, s) {
     const ro = t.annotations?.readOnlyHint === true;
     if (EXPECTED_TOOLS[t.name] && ro !== (EXPECTED_TOOLS[t.name] === 'R')) hints.push(`${t.name}: readOnlyHint=${t.annotations?.readOnlyHint}`);
   }
-  check(!hints.length, `${P} tools/list: readOnlyHint true exactly on the 19 read tools`, hints.join('\n'));
+  check(!hints.length, `${P} tools/list: readOnlyHint true exactly on the ${READ_TOOLS} read tools`, hints.join('\n'));
   return names;
 }
 

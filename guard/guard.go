@@ -18,6 +18,7 @@ import (
 	"github.com/mark3labs/mcp-go/mcp"
 	"github.com/mark3labs/mcp-go/server"
 
+	"github.com/leeloo-mcp/leeloo-mcp/internal/render"
 	"github.com/leeloo-mcp/leeloo-mcp/leeloo"
 )
 
@@ -375,21 +376,13 @@ func (g *Guard) runElicit(ctx context.Context, req mcp.CallToolRequest, canon []
 func (g *Guard) precheck(ctx context.Context, a *Action) string {
 	now := g.now()
 	if a.DuplicateKey != "" && !a.AllowDuplicate {
-		e, ok, err := g.dedupe.peek(ctx, hashKey(a.DuplicateKey), now)
-		if err != nil {
-			return storeReason(err)
-		}
-		if ok {
-			return duplicateReason(a.Tool, e, now)
+		if why, err := g.dedupe.refusal(ctx, a.Tool, hashKey(a.DuplicateKey), now); err != nil || why != "" {
+			return reasonOr(why, err)
 		}
 	}
 	if a.CustomerFacing {
-		free, full, err := g.budget.peek(ctx, now)
-		if err != nil {
-			return storeReason(err)
-		}
-		if full {
-			return budgetReason(g.budget.max, free, now)
+		if why, err := g.budget.refusal(ctx, now); err != nil || why != "" {
+			return reasonOr(why, err)
 		}
 	}
 	return ""
@@ -431,7 +424,7 @@ func (g *Guard) execute(ctx context.Context, a *Action, rec AuditRecord) *mcp.Ca
 			if err != nil {
 				return g.refuse(ctx, rec, storeReason(err))
 			}
-			return g.refuse(ctx, rec, budgetReason(g.budget.max, free, now))
+			return g.refuse(ctx, rec, g.budget.reason(free, now))
 		}
 		slot = id
 	}
@@ -460,7 +453,7 @@ func (g *Guard) execute(ctx context.Context, a *Action, rec AuditRecord) *mcp.Ca
 		res := g.errorRes(err)
 		if uncertain && a.CustomerFacing {
 			res.Content = append(res.Content, mcp.NewTextContent(
-				"Leeloo may still have delivered it: check the chat (get_chat_messages) before trying again; a retry within 10 minutes needs allow_duplicate."))
+				"Leeloo may still have delivered it: check the chat (get_chat_messages) before trying again; a retry within "+render.Duration(g.dedupe.window)+" needs allow_duplicate."))
 		}
 		return res
 	}

@@ -209,6 +209,40 @@ func (b *budget) give(ctx context.Context, id string) error {
 	return b.store.WindowRemove(ctx, b.ns+keyBudget, id)
 }
 
+// refusal is why an identical action is refused now (no allow_duplicate),
+// or "" when none blocks it: the duplicate rule as the precheck asks it.
+func (d *dedupe) refusal(ctx context.Context, tool, key string, now time.Time) (string, error) {
+	e, ok, err := d.peek(ctx, key, now)
+	if err != nil || !ok {
+		return "", err
+	}
+	return duplicateReason(tool, e, now), nil
+}
+
+// refusal is why the budget refuses a customer-facing action now, or ""
+// when a slot is free: the budget rule as the precheck asks it.
+func (b *budget) refusal(ctx context.Context, now time.Time) (string, error) {
+	free, full, err := b.peek(ctx, now)
+	if err != nil || !full {
+		return "", err
+	}
+	return b.reason(free, now), nil
+}
+
+// reason is the refusal of a used-up budget whose next slot frees at free.
+func (b *budget) reason(free, now time.Time) string {
+	return fmt.Sprintf("the send budget of %d customer-facing actions per hour is used up (--max-sends-per-hour); the next slot frees at %s (in %s)",
+		b.max, free.UTC().Format("15:04 UTC"), free.Sub(now).Round(time.Second))
+}
+
+// reasonOr is a refusal's text: the store's when it failed, else why.
+func reasonOr(why string, err error) string {
+	if err != nil {
+		return storeReason(err)
+	}
+	return why
+}
+
 func duplicateReason(tool string, e dedupeEntry, now time.Time) string {
 	ago := now.Sub(e.At).Round(time.Second)
 	switch e.State {
@@ -218,9 +252,4 @@ func duplicateReason(tool string, e dedupeEntry, now time.Time) string {
 		return fmt.Sprintf("an identical %s failed %s ago in a way that may still have delivered it; check get_chat_messages, then pass allow_duplicate: true only if it did not arrive", tool, ago)
 	}
 	return fmt.Sprintf("an identical %s was sent %s ago; pass allow_duplicate: true only if the user really wants it again", tool, ago)
-}
-
-func budgetReason(max int, free, now time.Time) string {
-	return fmt.Sprintf("the send budget of %d customer-facing actions per hour is used up (--max-sends-per-hour); the next slot frees at %s (in %s)",
-		max, free.UTC().Format("15:04 UTC"), free.Sub(now).Round(time.Second))
 }

@@ -120,6 +120,7 @@ func TestSandboxEndpoints(t *testing.T) {
 
 func TestSandboxChecksCoverEveryTool(t *testing.T) {
 	checks := sandboxChecks()
+	toolNames := apiToolNames(t)
 	assert.Len(t, checks, len(toolNames))
 	for _, n := range toolNames {
 		assert.Contains(t, checks, n)

@@ -24,7 +24,11 @@ import (
 //go:embed *.md
 var texts embed.FS
 
-var templates = template.Must(template.New("prompts").Option("missingkey=error").ParseFS(texts, "*.md"))
+// templates may say the rules that have a home elsewhere through funcs.
+var templates = template.Must(template.New("prompts").Option("missingkey=error").Funcs(template.FuncMap{
+	"replyWindows":  render.ReplyWindowRule,
+	"untrustedNote": func() string { return render.UntrustedNote },
+}).ParseFS(texts, "*.md"))
 
 // All returns every prompt.
 func All() []server.ServerPrompt {
@@ -46,14 +50,14 @@ func (a *args) fail(format string, v ...any) {
 
 func (a *args) str(name string) string { return strings.TrimSpace(a.in[name]) }
 
-// id reads a Leeloo id argument; finder says where ids come from.
-func (a *args) id(name string, required bool, finder string) string {
+// id reads a Leeloo id argument of kind k (render.IDProblem).
+func (a *args) id(name string, required bool, k render.IDKind) string {
 	v := a.str(name)
-	switch {
-	case v == "" && required:
-		a.fail("%s is required; %s", name, finder)
-	case v != "" && !leeloo.ValidID(v):
-		a.fail("%s %q is not a Leeloo id (24 hex characters); %s", name, render.Field(v, 40), finder)
+	if v == "" && !required {
+		return v
+	}
+	if p := render.IDProblem(name, v, k); p != "" {
+		a.fail("%s", p)
 	}
 	return v
 }
@@ -88,12 +92,6 @@ func prompt(p mcp.Prompt, file string, bind func(a *args) any) server.ServerProm
 	}
 }
 
-const (
-	findAccount = "account ids come from get_person (accounts), search_people or list_communication_channels"
-	findPerson  = "person ids come from search_people or get_person_by_account"
-	findTunnel  = "tunnel ids come from list_tunnels"
-)
-
 // SummarizeChat is summarize_chat: summarize a chat and draft the next reply.
 func SummarizeChat() server.ServerPrompt {
 	p := mcp.NewPrompt("summarize_chat",
@@ -103,7 +101,7 @@ func SummarizeChat() server.ServerPrompt {
 			mcp.ArgumentDescription("Messenger account id of the chat (get_person accounts, list_communication_channels).")),
 	)
 	return prompt(p, "summarize_chat.md", func(a *args) any {
-		return struct{ AccountID string }{a.id("account_id", true, findAccount)}
+		return struct{ AccountID string }{a.id("account_id", true, render.AccountIDs)}
 	})
 }
 
@@ -119,7 +117,7 @@ func FollowUpLead() server.ServerPrompt {
 	)
 	return prompt(p, "follow_up_lead.md", func(a *args) any {
 		d := struct{ PersonID, Phone, Email, Goal string }{
-			PersonID: a.id("person_id", false, findPerson),
+			PersonID: a.id("person_id", false, render.PersonIDs),
 			Goal:     a.text("goal", 300),
 		}
 		if raw := a.str("phone"); raw != "" {
@@ -136,7 +134,7 @@ func FollowUpLead() server.ServerPrompt {
 			d.Email = raw
 		}
 		if d.PersonID == "" && d.Phone == "" && d.Email == "" && a.err == nil {
-			a.fail("give person_id, phone or email to find the lead; %s", findPerson)
+			a.fail("give person_id, phone or email to find the lead; %s", render.IDsFrom(render.PersonIDs))
 		}
 		return d
 	})
@@ -151,7 +149,7 @@ func TunnelReport() server.ServerPrompt {
 		mcp.WithArgument("period", mcp.ArgumentDescription("Optional note on the period of interest, e.g. March 2026.")),
 	)
 	return prompt(p, "tunnel_report.md", func(a *args) any {
-		return struct{ TunnelID, Period string }{a.id("tunnel_id", false, findTunnel), a.text("period", 100)}
+		return struct{ TunnelID, Period string }{a.id("tunnel_id", false, render.TunnelIDs), a.text("period", 100)}
 	})
 }
 

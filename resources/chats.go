@@ -15,15 +15,6 @@ import (
 // ChatMaxMessages is how many of the newest messages a chat transcript holds.
 const ChatMaxMessages = 100
 
-// replyWindows are how long after the customer's last message a messenger
-// accepts a message from the business.
-var replyWindows = map[string]string{
-	leeloo.FromFacebook:  "24 hours",
-	leeloo.FromViber:     "24 hours",
-	leeloo.FromWhatsApp:  "24 hours",
-	leeloo.FromInstagram: "7 days",
-}
-
 // chat is leeloo://chats/{account_id}: a readable transcript, oldest first.
 func chat(c *leeloo.Client) server.ServerResourceTemplate {
 	return server.ServerResourceTemplate{
@@ -77,8 +68,8 @@ func transcript(ctx context.Context, c *leeloo.Client, accountID string) (string
 		if p.ID != "" {
 			b.WriteString(" (person " + render.Field(p.ID, 40) + ")")
 		}
-		if w, ok := replyWindows[from]; ok {
-			fmt.Fprintf(&b, ". %s accepts a reply only within %s of the customer's last message", from, w)
+		if w, ok := render.ReplyWindow(from); ok {
+			fmt.Fprintf(&b, ". %s accepts a reply only within %s of the customer's last message", from, render.Duration(w))
 			if last := lastFromCustomer(msgs); last != "" {
 				b.WriteString(" (last customer message " + last + ")")
 			}

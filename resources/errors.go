@@ -10,11 +10,12 @@ import (
 	"github.com/leeloo-mcp/leeloo-mcp/leeloo"
 )
 
-// Where each kind of id comes from, for error messages.
-const (
-	findAccount = "account ids come from get_person (accounts), search_people or list_communication_channels"
-	findPerson  = "person ids come from search_people or get_person_by_account"
-	findTunnel  = "tunnel ids come from list_tunnels or leeloo://tunnels/stats"
+// Where each kind of id comes from (render.IDsFrom), for error messages;
+// tunnel ids are also in a resource of this package.
+var (
+	findAccount = render.IDsFrom(render.AccountIDs)
+	findPerson  = render.IDsFrom(render.PersonIDs)
+	findTunnel  = render.IDsFrom(render.TunnelIDs) + " or leeloo://tunnels/stats"
 )
 
 // upstream turns a client error into one that says what failed and what to

@@ -61,7 +61,7 @@ func checkID(name, v, finder string) error {
 		return fmt.Errorf("%w: %s is missing from the URI; %s", mcp.ErrInvalidParams, name, finder)
 	}
 	if !leeloo.ValidID(v) {
-		return fmt.Errorf("%w: %s %q is not a Leeloo id (24 hex characters); %s", mcp.ErrInvalidParams, name, render.Field(v, 40), finder)
+		return fmt.Errorf("%w: %s; %s", mcp.ErrInvalidParams, render.NotAnID(name, v), finder)
 	}
 	return nil
 }

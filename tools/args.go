@@ -72,30 +72,13 @@ func (p pageInfo) line() string {
 	return ""
 }
 
-// checkID validates a Leeloo object id (24 hex characters).
-func checkID(field, v, finder string) error {
-	if leeloo.ValidID(v) {
-		return nil
+// checkID validates a Leeloo object id (render.IDProblem).
+func checkID(field, v string, k render.IDKind) error {
+	if p := render.IDProblem(field, v, k); p != "" {
+		return argErrorf("%s", p)
 	}
-	if v == "" {
-		return argErrorf("%s is required; %s", field, finder)
-	}
-	return argErrorf("%s %q is not a Leeloo id (24 hex characters); %s", field, v, finder)
+	return nil
 }
-
-// Finder hints for checkID.
-const (
-	findPerson   = "find it with search_people"
-	findAccount  = "find it in get_person (accounts) or list_communication_channels"
-	findOrder    = "find it with list_orders"
-	findTunnel   = "find it with list_tunnels"
-	findUser     = "find it with list_users"
-	findTemplate = "find it with list_templates"
-	findCategory = "find it with list_template_categories"
-	findLeadgen  = "find it with get_tunnel"
-	findConn     = "find it with list_connections"
-	findTag      = "find it with list_tags"
-)
 
 // parseDate reads YYYY-MM-DD (a UTC day) or RFC 3339 in any zone, and
 // returns it in UTC.

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/leeloo-mcp/leeloo-mcp/guard"
+	"github.com/leeloo-mcp/leeloo-mcp/internal/render"
 	"github.com/leeloo-mcp/leeloo-mcp/leeloo"
 )
 
@@ -29,10 +30,10 @@ func LogCall(d *Deps) Tool {
 		name: "log_call", title: "Log phone call", toolset: "calls", endpoint: "POST /calls",
 		desc: "Log a phone call with a customer.",
 	}, func(ctx context.Context, a *logCallArgs) (*guard.Action, error) {
-		if err := checkID("user_id", a.UserID, findUser); err != nil {
+		if err := checkID("user_id", a.UserID, render.UserIDs); err != nil {
 			return nil, err
 		}
-		if err := checkID("account_id", a.AccountID, findAccount); err != nil {
+		if err := checkID("account_id", a.AccountID, render.AccountIDs); err != nil {
 			return nil, err
 		}
 		a.Status, a.Type = strings.ToUpper(a.Status), strings.ToUpper(a.Type)

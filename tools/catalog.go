@@ -28,7 +28,7 @@ type catalogRef struct{ id, label string }
 // refNotFound is the refusal for a name that no catalog entry has.
 func refNotFound(field, what, plural, ref string, names []string, cat *catalog.Catalog) error {
 	if cat.Empty() {
-		return argErrorf("%s %q is not a Leeloo id (24 hex characters), and the server has no account catalog to look a name up in (--catalog, LEELOO_CATALOG)", field, ref)
+		return argErrorf("%s, and the server has no account catalog to look a name up in (--catalog, LEELOO_CATALOG)", render.NotAnID(field, ref))
 	}
 	if len(names) > 20 {
 		names = append(names[:20], "…")
@@ -44,7 +44,7 @@ func refNotFound(field, what, plural, ref string, names []string, cat *catalog.C
 // the names the account catalog has.
 func missingRef(field, where, plural string, names []string) error {
 	if len(names) == 0 {
-		return checkID(field, "", where)
+		return argErrorf("%s is required; %s", field, where)
 	}
 	if len(names) > 20 {
 		names = append(names[:20], "…")

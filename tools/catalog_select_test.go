@@ -6,13 +6,12 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/leeloo-mcp/leeloo-mcp/internal/app"
 	"github.com/leeloo-mcp/leeloo-mcp/tools"
 )
 
 func TestSelect(t *testing.T) {
 	all := tools.All(&tools.Deps{})
-	require.Len(t, all, 32)
+	require.Len(t, all, len(committedCatalogue(t)))
 	var reads, writes []string
 	for _, tl := range all {
 		if tl.Mutating {
@@ -21,7 +20,7 @@ func TestSelect(t *testing.T) {
 			reads = append(reads, tl.Tool.Name)
 		}
 	}
-	require.Len(t, writes, 13)
+	require.Len(t, writes, countCatalogue(t, isMutating))
 
 	cases := []struct {
 		name string
@@ -62,13 +61,13 @@ func TestSelect(t *testing.T) {
 	}
 
 	t.Run("default toolsets", func(t *testing.T) {
-		got, err := tools.Select(all, tools.Selection{Toolsets: app.DefaultToolsets})
+		got, err := tools.Select(all, tools.Selection{Toolsets: tools.DefaultToolsets()})
 		require.NoError(t, err)
-		assert.Len(t, got, 29)
+		assert.Len(t, got, countCatalogue(t, func(r tools.CatalogEntry) bool { return r.Default }))
 		assert.NotContains(t, toolNames(got), "log_call")
-		ro, err := tools.Select(all, tools.Selection{Toolsets: app.DefaultToolsets, ReadOnly: true})
+		ro, err := tools.Select(all, tools.Selection{Toolsets: tools.DefaultToolsets(), ReadOnly: true})
 		require.NoError(t, err)
-		assert.Len(t, ro, 19, "the default set minus its 10 mutating tools")
+		assert.Len(t, ro, countCatalogue(t, func(r tools.CatalogEntry) bool { return r.Default && !isMutating(r) }), "the default set minus its mutating tools")
 	})
 
 	for _, c := range []struct {

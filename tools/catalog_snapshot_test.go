@@ -12,7 +12,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/leeloo-mcp/leeloo-mcp/guard"
-	"github.com/leeloo-mcp/leeloo-mcp/internal/app"
 	"github.com/leeloo-mcp/leeloo-mcp/tools"
 )
 
@@ -47,7 +46,7 @@ func wireTools(t *testing.T, result []byte) (names []string, raw map[string]json
 func defaultServerToolsList(t *testing.T) (result []byte, selected []tools.Tool) {
 	t.Helper()
 	h := newToolsHarness(t, guard.ModeAuto)
-	selected, err := tools.Select(h.all, tools.Selection{Toolsets: app.DefaultToolsets})
+	selected, err := tools.Select(h.all, tools.Selection{Toolsets: tools.DefaultToolsets()})
 	require.NoError(t, err)
 	return toolsList(t, newToolsServer(tools.ServerTools(selected))), selected
 }
@@ -89,7 +88,7 @@ func TestDefaultToolsListSnapshot(t *testing.T) {
 	sort.Strings(sorted)
 	assert.Equal(t, want, sorted)
 	for _, tl := range selected {
-		assert.Contains(t, app.DefaultToolsets, tl.Toolset)
+		assert.Contains(t, tools.DefaultToolsets(), tl.Toolset)
 	}
 	for _, optIn := range []string{"create_traffic_source", "add_sms_contacts", "log_call"} {
 		assert.NotContains(t, names, optIn, "%s is opt-in", optIn)

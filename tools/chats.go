@@ -58,7 +58,7 @@ func ListCommunicationChannels(d *Deps) Tool {
 				BotStatus: c.BotStatus, LastMessage: fmtTime(c.LastMessageTime), UTM: c.UTMMarks,
 			})
 		}
-		head := fmt.Sprintf("%d accounts. %s %s", len(chs), out.line(), nameNote)
+		head := fmt.Sprintf("%d accounts. %s %s", len(chs), out.line(), render.NamesNote)
 		return jsonResult(head, out), nil
 	})
 }
@@ -83,7 +83,7 @@ func GetChatMessages(d *Deps) Tool {
 		name: "get_chat_messages", title: "Read chat", toolset: "chats", endpoint: "GET /communication-channels/{account_id}/chat-messages",
 		desc: "Read a chat transcript (newest page, oldest first).",
 	}, func(ctx context.Context, a *chatArgs) (*mcp.CallToolResult, error) {
-		if err := checkID("account_id", a.AccountID, findAccount); err != nil {
+		if err := checkID("account_id", a.AccountID, render.AccountIDs); err != nil {
 			return nil, err
 		}
 		lo, err := a.options()
@@ -114,15 +114,6 @@ func GetChatMessages(d *Deps) Tool {
 	})
 }
 
-// replyWindows are how long after the customer's last message each messenger
-// accepts a message from the business.
-var replyWindows = map[string]time.Duration{
-	leeloo.FromFacebook:  24 * time.Hour,
-	leeloo.FromViber:     24 * time.Hour,
-	leeloo.FromWhatsApp:  24 * time.Hour,
-	leeloo.FromInstagram: 7 * 24 * time.Hour,
-}
-
 // recipient is who a customer-facing action reaches.
 type recipient struct {
 	accountID, personID, name, channel string
@@ -151,7 +142,7 @@ func (d *Deps) lookupRecipient(ctx context.Context, accountID string, template b
 	p, _, err := d.Client.Channels.Person(ctx, accountID)
 	switch {
 	case isNotFound(err):
-		return r, argErrorf("no account %s in this account's contacts; %s", accountID, findAccount)
+		return r, argErrorf("no account %s in this account's contacts; %s", accountID, render.IDsFrom(render.AccountIDs))
 	case err != nil:
 		r.warnings = append(r.warnings, "could not look the recipient up: "+describeError(err))
 		return r, nil
@@ -165,7 +156,7 @@ func (d *Deps) lookupRecipient(ctx context.Context, accountID string, template b
 			}
 		}
 	}
-	window, limited := replyWindows[r.channel]
+	window, limited := render.ReplyWindow(r.channel)
 	if !limited {
 		return r, nil
 	}
@@ -187,21 +178,11 @@ func (d *Deps) lookupRecipient(ctx context.Context, accountID string, template b
 	}
 	switch {
 	case last.IsZero():
-		r.warnings = append(r.warnings, fmt.Sprintf("%s only accepts a message within %s of the customer's last message, and none was found in the recent chat: %s", r.channel, humanDur(window), outcome))
+		r.warnings = append(r.warnings, fmt.Sprintf("%s only accepts a message within %s of the customer's last message, and none was found in the recent chat: %s", r.channel, render.Duration(window), outcome))
 	case age > window:
-		r.warnings = append(r.warnings, fmt.Sprintf("%s's reply window has closed: the customer last wrote %s ago (window %s); %s", r.channel, humanDur(age), humanDur(window), outcome))
+		r.warnings = append(r.warnings, fmt.Sprintf("%s's reply window has closed: the customer last wrote %s ago (window %s); %s", r.channel, render.Duration(age), render.Duration(window), outcome))
 	}
 	return r, nil
-}
-
-func humanDur(d time.Duration) string {
-	switch {
-	case d >= 48*time.Hour:
-		return fmt.Sprintf("%d days", int(d.Hours()/24))
-	case d >= time.Hour:
-		return fmt.Sprintf("%d h", int(d.Hours()))
-	}
-	return fmt.Sprintf("%d min", int(d.Minutes()))
 }
 
 func isNotFound(err error) bool {
@@ -220,10 +201,10 @@ type sendMessageArgs struct {
 func SendMessage(d *Deps) Tool {
 	return writeTool(d, meta{
 		name: "send_message", title: "Send message to customer", toolset: "chats", endpoint: "POST /messages/send-message",
-		desc:     "Send a text message to a customer's messenger account. Facebook, Viber, WhatsApp: within 24 h of their last message; Instagram 7 days.",
+		desc:     "Send a text message to a customer's messenger account. " + render.ReplyWindowBrief() + ".",
 		customer: true,
 	}, func(ctx context.Context, a *sendMessageArgs) (*guard.Action, error) {
-		if err := checkID("account_id", a.AccountID, findAccount); err != nil {
+		if err := checkID("account_id", a.AccountID, render.AccountIDs); err != nil {
 			return nil, err
 		}
 		if err := checkText("text", a.Text, true); err != nil {

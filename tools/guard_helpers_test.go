@@ -307,7 +307,7 @@ func guardSendArgs(text string) map[string]any {
 	return map[string]any{"account_id": sandbox.DemoAccountID, "text": text}
 }
 
-// guardMutatingArgs holds valid arguments for each of the 13 mutating tools
+// guardMutatingArgs holds valid arguments for each mutating tool
 // against the sandbox seed.
 func guardMutatingArgs() map[string]map[string]any {
 	return map[string]map[string]any{

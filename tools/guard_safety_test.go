@@ -96,7 +96,7 @@ func TestGuardReplyWindowWarnings(t *testing.T) {
 	cases := []struct {
 		account, channel, warning string
 	}{
-		{sandbox.FacebookAccountID, "FACEBOOK", "FACEBOOK's reply window has closed: the customer last wrote 3 days ago (window 24 h); it will likely be rejected"},
+		{sandbox.FacebookAccountID, "FACEBOOK", "FACEBOOK's reply window has closed: the customer last wrote 3 days ago (window 24 hours); it will likely be rejected"},
 		{sandbox.DemoAccountID, "TELEGRAM", ""},
 		{sandbox.InstagramAccountID, "INSTAGRAM", ""},
 	}

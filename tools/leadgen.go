@@ -24,7 +24,7 @@ func CreateTrafficSource(d *Deps) Tool {
 		endpoint: "POST /leadgentools/{leadgentool_id}/create-traffic-source",
 		desc:     "Add a traffic source (one ad or post) to a leadgen tool.",
 	}, func(ctx context.Context, a *trafficSourceArgs) (*guard.Action, error) {
-		if err := checkID("leadgentool_id", a.LeadgentoolID, findLeadgen); err != nil {
+		if err := checkID("leadgentool_id", a.LeadgentoolID, render.LeadgenIDs); err != nil {
 			return nil, err
 		}
 		if err := checkText("name", a.Name, true); err != nil {
@@ -76,10 +76,10 @@ func AddSMSContacts(d *Deps) Tool {
 		if len(a.Contacts) == 0 || len(a.Contacts) > maxSMSContacts {
 			return nil, argErrorf("contacts must hold 1 to %d people, not %d", maxSMSContacts, len(a.Contacts))
 		}
-		if err := checkID("connection_id", a.ConnectionID, findConn); err != nil {
+		if err := checkID("connection_id", a.ConnectionID, render.ConnectionIDs); err != nil {
 			return nil, err
 		}
-		if err := checkID("leadgentool_id", a.LeadgentoolID, findLeadgen); err != nil {
+		if err := checkID("leadgentool_id", a.LeadgentoolID, render.LeadgenIDs); err != nil {
 			return nil, err
 		}
 		req := leeloo.AddSMSContactsRequest{ConnectionID: a.ConnectionID, LeadgentoolID: a.LeadgentoolID}

@@ -71,7 +71,7 @@ func GetOrder(d *Deps) Tool {
 		name: "get_order", title: "Get order", toolset: "orders", endpoint: "GET /orders/{order_id}",
 		desc: "One order with description and payment method.",
 	}, func(ctx context.Context, a *orderArgs) (*mcp.CallToolResult, error) {
-		if err := checkID("order_id", a.OrderID, findOrder); err != nil {
+		if err := checkID("order_id", a.OrderID, render.OrderIDs); err != nil {
 			return nil, err
 		}
 		o, _, err := d.Client.Orders.Get(ctx, a.OrderID)
@@ -105,7 +105,7 @@ func CreateOrder(d *Deps) Tool {
 		name: "create_order", title: "Create manual order", toolset: "orders", endpoint: "POST /orders",
 		desc: "Create a manual order for a person.",
 	}, func(ctx context.Context, a *createOrderArgs) (*guard.Action, error) {
-		if err := checkID("person_id", a.PersonID, findPerson); err != nil {
+		if err := checkID("person_id", a.PersonID, render.PersonIDs); err != nil {
 			return nil, err
 		}
 		offer, err := d.resolveOffer(a.OfferID)
@@ -121,7 +121,7 @@ func CreateOrder(d *Deps) Tool {
 			return nil, err
 		}
 		if a.ManagerID != "" {
-			if err := checkID("manager_id", a.ManagerID, findUser); err != nil {
+			if err := checkID("manager_id", a.ManagerID, render.UserIDs); err != nil {
 				return nil, err
 			}
 		}
@@ -197,7 +197,7 @@ func UpdateManualOrder(d *Deps) Tool {
 		desc:        "Mark a MANUAL order paid (RESOLVED) or REJECTED.",
 		destructive: true,
 	}, func(ctx context.Context, a *updateOrderArgs) (*guard.Action, error) {
-		if err := checkID("order_id", a.OrderID, findOrder); err != nil {
+		if err := checkID("order_id", a.OrderID, render.OrderIDs); err != nil {
 			return nil, err
 		}
 		a.Status = strings.ToUpper(strings.TrimSpace(a.Status))
@@ -223,7 +223,7 @@ func UpdateManualOrder(d *Deps) Tool {
 		o, _, err := d.Client.Orders.Get(ctx, a.OrderID)
 		switch {
 		case isNotFound(err):
-			return nil, argErrorf("no order %s in this account; %s", a.OrderID, findOrder)
+			return nil, argErrorf("no order %s in this account; %s", a.OrderID, render.IDsFrom(render.OrderIDs))
 		case err != nil:
 			act.Warnings = append(act.Warnings, "could not read the order first: "+describeError(err))
 		default:

@@ -63,7 +63,7 @@ func RemoveTag(d *Deps) Tool {
 
 func tagTool(d *Deps, m meta, add bool) Tool {
 	return writeTool(d, m, func(ctx context.Context, a *tagArgs) (*guard.Action, error) {
-		if err := checkID("person_id", a.PersonID, findPerson); err != nil {
+		if err := checkID("person_id", a.PersonID, render.PersonIDs); err != nil {
 			return nil, err
 		}
 		tag, err := d.resolveTag(ctx, a.Tag)

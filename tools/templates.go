@@ -51,7 +51,7 @@ func ListTemplates(d *Deps) Tool {
 		name: "list_templates", title: "List templates", toolset: "templates", endpoint: "GET /categories/templates/{category_id}",
 		desc: "List the message templates of a category.",
 	}, func(ctx context.Context, a *categoryArgs) (*mcp.CallToolResult, error) {
-		if err := checkID("category_id", a.CategoryID, findCategory); err != nil {
+		if err := checkID("category_id", a.CategoryID, render.CategoryIDs); err != nil {
 			return nil, err
 		}
 		ts, _, err := d.Client.Templates.List(ctx, a.CategoryID)
@@ -91,10 +91,10 @@ func SendTemplate(d *Deps) Tool {
 		desc:     "Send a saved template with variables to a customer's messenger account.",
 		customer: true,
 	}, func(ctx context.Context, a *sendTemplateArgs) (*guard.Action, error) {
-		if err := checkID("account_id", a.AccountID, findAccount); err != nil {
+		if err := checkID("account_id", a.AccountID, render.AccountIDs); err != nil {
 			return nil, err
 		}
-		if err := checkID("template_id", a.TemplateID, findTemplate); err != nil {
+		if err := checkID("template_id", a.TemplateID, render.TemplateIDs); err != nil {
 			return nil, err
 		}
 		keys := make([]string, 0, len(a.Variables))
@@ -118,9 +118,9 @@ func SendTemplate(d *Deps) Tool {
 		case err != nil:
 			r.warnings = append(r.warnings, "could not look the template up: "+describeError(err))
 		case !tmpl.found && tmpl.complete:
-			return nil, argErrorf("no template %s in any category of this account; %s", a.TemplateID, findTemplate)
+			return nil, argErrorf("no template %s in any category of this account; %s", a.TemplateID, render.IDsFrom(render.TemplateIDs))
 		case !tmpl.found:
-			r.warnings = append(r.warnings, "template "+a.TemplateID+" is not in the first categories looked at: Leeloo may refuse it; "+findTemplate)
+			r.warnings = append(r.warnings, "template "+a.TemplateID+" is not in the first categories looked at: Leeloo may refuse it; "+render.IDsFrom(render.TemplateIDs))
 		}
 		preview := fmt.Sprintf("Send %s to %s", tmpl.label, r.label())
 		if len(vars) > 0 {

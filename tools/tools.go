@@ -68,9 +68,6 @@ type Tool struct {
 	Endpoint string
 }
 
-// Toolsets names the toolsets in catalog order.
-var Toolsets = []string{"people", "chats", "templates", "orders", "tags", "tunnels", "leadgen", "users", "connections", "calls", "events"}
-
 // All returns every tool, in catalog order.
 func All(d *Deps) []Tool {
 	ctors := []func(*Deps) Tool{

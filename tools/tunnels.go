@@ -63,7 +63,7 @@ func GetTunnel(d *Deps) Tool {
 		name: "get_tunnel", title: "Get tunnel", toolset: "tunnels", endpoint: "GET /tunnels/{tunnel_id}",
 		desc: "A tunnel and its leadgen tools (links, QR codes, widgets).",
 	}, func(ctx context.Context, a *tunnelArgs) (*mcp.CallToolResult, error) {
-		if err := checkID("tunnel_id", a.TunnelID, findTunnel); err != nil {
+		if err := checkID("tunnel_id", a.TunnelID, render.TunnelIDs); err != nil {
 			return nil, err
 		}
 		t, _, err := d.Client.Tunnels.Get(ctx, a.TunnelID)
@@ -131,7 +131,7 @@ func GetTunnelStats(d *Deps) Tool {
 		name: "get_tunnel_stats", title: "Tunnel statistics", toolset: "tunnels", endpoint: "GET /tunnels/{tunnel_id}/stats",
 		desc: "One tunnel's funnel figures, with conversion rates.",
 	}, func(ctx context.Context, a *tunnelArgs) (*mcp.CallToolResult, error) {
-		if err := checkID("tunnel_id", a.TunnelID, findTunnel); err != nil {
+		if err := checkID("tunnel_id", a.TunnelID, render.TunnelIDs); err != nil {
 			return nil, err
 		}
 		st, _, err := d.Client.Tunnels.TunnelStats(ctx, a.TunnelID)
@@ -158,10 +158,10 @@ func SubscribeToTunnel(d *Deps) Tool {
 		desc:     "Start a tunnel's bot flow for a customer's account, at a block.",
 		customer: true,
 	}, func(ctx context.Context, a *subscribeArgs) (*guard.Action, error) {
-		if err := checkID("account_id", a.AccountID, findAccount); err != nil {
+		if err := checkID("account_id", a.AccountID, render.AccountIDs); err != nil {
 			return nil, err
 		}
-		if err := checkID("tunnel_id", a.TunnelID, findTunnel); err != nil {
+		if err := checkID("tunnel_id", a.TunnelID, render.TunnelIDs); err != nil {
 			return nil, err
 		}
 		block, err := d.resolveBlock(a.TunnelBlockID, a.TunnelID)
@@ -177,7 +177,7 @@ func SubscribeToTunnel(d *Deps) Tool {
 		t, _, err := d.Client.Tunnels.Get(ctx, a.TunnelID)
 		switch {
 		case isNotFound(err):
-			return nil, argErrorf("no tunnel %s in this account; %s", a.TunnelID, findTunnel)
+			return nil, argErrorf("no tunnel %s in this account; %s", a.TunnelID, render.IDsFrom(render.TunnelIDs))
 		case err == nil:
 			tunnel = fmt.Sprintf("tunnel %s (%s)", render.Quote(t.Name, 80), a.TunnelID)
 		}

@@ -5,6 +5,8 @@ import (
 	"fmt"
 
 	"github.com/mark3labs/mcp-go/mcp"
+
+	"github.com/leeloo-mcp/leeloo-mcp/internal/render"
 )
 
 type userOut struct {
@@ -50,7 +52,7 @@ func GetUser(d *Deps) Tool {
 		name: "get_user", title: "Get manager", toolset: "users", endpoint: "GET /users/{user_id}",
 		desc: "One platform user (manager).",
 	}, func(ctx context.Context, a *userArgs) (*mcp.CallToolResult, error) {
-		if err := checkID("user_id", a.UserID, findUser); err != nil {
+		if err := checkID("user_id", a.UserID, render.UserIDs); err != nil {
 			return nil, err
 		}
 		u, _, err := d.Client.Users.Get(ctx, a.UserID)

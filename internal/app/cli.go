@@ -14,18 +14,6 @@ import (
 	"github.com/leeloo-mcp/leeloo-mcp/tools"
 )
 
-// kind is a tool's catalog kind: R (read), W (changes data), W ext (reaches
-// a customer).
-func kind(t tools.Tool) string {
-	switch {
-	case t.CustomerFacing:
-		return "W ext"
-	case t.Mutating:
-		return "W"
-	}
-	return "R"
-}
-
 // printCatalog prints the served tools: a plain table, the README's Markdown
 // table, or the size of tools/list.
 func printCatalog(stdout, stderr io.Writer, e *env, markdown, stats bool) int {
@@ -42,7 +30,7 @@ func printCatalog(stdout, stderr io.Writer, e *env, markdown, stats bool) int {
 		fmt.Fprint(stdout, CatalogMarkdown(tools.All(&tools.Deps{})))
 	default:
 		for _, t := range e.tools {
-			fmt.Fprintf(stdout, "%-28s %-12s %-6s %s\n", t.Tool.Name, t.Toolset, kind(t), t.Tool.Description)
+			fmt.Fprintf(stdout, "%-28s %-12s %-6s %s\n", t.Tool.Name, t.Toolset, t.Kind(), t.Tool.Description)
 		}
 	}
 	return 0
@@ -54,21 +42,12 @@ func CatalogMarkdown(all []tools.Tool) string {
 	b.WriteString("| tool | toolset | kind | endpoint | what it does |\n|---|---|---|---|---|\n")
 	for _, t := range all {
 		def := ""
-		if !inDefault(t.Toolset) {
+		if !tools.IsDefaultToolset(t.Toolset) {
 			def = " (opt-in)"
 		}
-		fmt.Fprintf(&b, "| `%s` | %s%s | %s | `%s` | %s |\n", t.Tool.Name, t.Toolset, def, kind(t), t.Endpoint, t.Tool.Description)
+		fmt.Fprintf(&b, "| `%s` | %s%s | %s | `%s` | %s |\n", t.Tool.Name, t.Toolset, def, t.Kind(), t.Endpoint, t.Tool.Description)
 	}
 	return b.String()
-}
-
-func inDefault(ts string) bool {
-	for _, d := range DefaultToolsets {
-		if d == ts {
-			return true
-		}
-	}
-	return false
 }
 
 // toolsListBytes is the size of the exact tools/list result on the wire.

@@ -18,11 +18,8 @@ import (
 	"github.com/leeloo-mcp/leeloo-mcp/events"
 	"github.com/leeloo-mcp/leeloo-mcp/guard"
 	"github.com/leeloo-mcp/leeloo-mcp/leeloo"
+	"github.com/leeloo-mcp/leeloo-mcp/tools"
 )
-
-// DefaultToolsets are served when --toolsets is not given: what a sales
-// copilot uses. leadgen and calls are opt-in (--toolsets all).
-var DefaultToolsets = []string{"people", "chats", "templates", "orders", "tags", "tunnels", "users", "connections", "events"}
 
 // Config is everything a run needs. Secrets are kept out of String.
 type Config struct {
@@ -127,8 +124,8 @@ func options(c *Config, confirm *string) []option {
 			"where the guard keeps state shared by processes and restarts: a file path or file:PATH (default: leeloo-mcp/guard.db under $XDG_STATE_HOME or ~/.local/state; memory with --sandbox), redis://... or rediss://... for replicas, or memory"},
 		{"read-only", "LEELOO_READ_ONLY", boolean(&c.ReadOnly), "false",
 			"serve no tool that changes data"},
-		{"toolsets", "LEELOO_TOOLSETS", list(&c.Toolsets), strings.Join(DefaultToolsets, ","),
-			"comma-separated toolsets, or all: people, chats, templates, orders, tags, tunnels, leadgen, users, connections, calls, events"},
+		{"toolsets", "LEELOO_TOOLSETS", list(&c.Toolsets), strings.Join(tools.DefaultToolsets(), ","),
+			"comma-separated toolsets, or all: " + tools.ToolsetsHelp()},
 		{"tools", "LEELOO_TOOLS", list(&c.Tools), "",
 			"comma-separated tool names to serve in addition to --toolsets"},
 		{"exclude-tools", "LEELOO_EXCLUDE_TOOLS", list(&c.ExcludeTools), "",

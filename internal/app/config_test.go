@@ -14,6 +14,7 @@ import (
 	"github.com/leeloo-mcp/leeloo-mcp/events"
 	"github.com/leeloo-mcp/leeloo-mcp/guard"
 	"github.com/leeloo-mcp/leeloo-mcp/leeloo"
+	"github.com/leeloo-mcp/leeloo-mcp/tools"
 )
 
 // flagCase is one flag: a value to pass as the flag, another through its
@@ -36,7 +37,7 @@ func flagCases() map[string]flagCase {
 		"max-sends-per-hour":          {"5", "-1", strconv.Itoa(guard.DefaultMaxSendsPerHour), func(c *Config) string { return strconv.Itoa(c.MaxSendsPerHour) }},
 		"audit-log":                   {"/tmp/flag-audit.jsonl", "/tmp/env-audit.jsonl", "", func(c *Config) string { return c.AuditLog }},
 		"read-only":                   {"false", "true", "false", func(c *Config) string { return strconv.FormatBool(c.ReadOnly) }},
-		"toolsets":                    {"people", "tags,orders", list(DefaultToolsets), func(c *Config) string { return list(c.Toolsets) }},
+		"toolsets":                    {"people", "tags,orders", list(tools.DefaultToolsets()), func(c *Config) string { return list(c.Toolsets) }},
 		"tools":                       {"list_tags", "get_person,get_order", "", func(c *Config) string { return list(c.Tools) }},
 		"exclude-tools":               {"send_message", "add_tag,remove_tag", "", func(c *Config) string { return list(c.ExcludeTools) }},
 		"timeout":                     {"5s", "1m0s", leeloo.DefaultTimeout.String(), func(c *Config) string { return c.Timeout.String() }},

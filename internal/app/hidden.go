@@ -30,7 +30,7 @@ func whyHidden(cfg *Config, name string) string {
 		return fmt.Sprintf("%s is left out by --exclude-tools (LEELOO_EXCLUDE_TOOLS)", name)
 	case cfg.ReadOnly && t.Mutating:
 		return fmt.Sprintf("%s changes data or reaches a customer, and the server runs read-only (--read-only or LEELOO_READ_ONLY), which serves no such tool", name)
-	case !inDefault(t.Toolset):
+	case !tools.IsDefaultToolset(t.Toolset):
 		return fmt.Sprintf("%s is in the opt-in %s toolset: serve it with --toolsets all, or add %s to --toolsets (LEELOO_TOOLSETS), or name it in --tools", name, t.Toolset, t.Toolset)
 	}
 	return fmt.Sprintf("%s is in the %s toolset, which --toolsets and --tools leave out: add %s to --toolsets (LEELOO_TOOLSETS) or name it in --tools", name, t.Toolset, t.Toolset)

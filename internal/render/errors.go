@@ -9,25 +9,32 @@ import (
 	"github.com/leeloo-mcp/leeloo-mcp/leeloo"
 )
 
-// finders says where the ids of each API path come from.
-var finders = []struct{ prefix, hint string }{
-	{"/communication-channels", "account ids come from get_person (accounts), search_people or list_communication_channels"},
-	{"/people", "person ids come from search_people (by tag, phone, email or last-message dates) or get_person_by_account"},
-	{"/orders", "order ids come from list_orders or get_person (orders)"},
-	{"/categories/templates", "category ids come from list_template_categories, template ids from list_templates"},
-	{"/messages/send-template", "account ids come from get_person (accounts); template ids from list_templates"},
-	{"/messages", "account ids come from get_person (accounts) or list_communication_channels"},
-	{"/tunnels", "tunnel ids come from list_tunnels"},
-	{"/leadgentools", "leadgen tool ids come from get_tunnel"},
-	{"/users", "user ids come from list_users"},
-	{"/calls", "user ids come from list_users, account ids from get_person"},
+// finders says where the ids of each API path come from (idSources).
+var finders = []struct {
+	prefix string
+	kinds  []IDKind
+}{
+	{"/communication-channels", []IDKind{AccountIDs}},
+	{"/people", []IDKind{PersonIDs}},
+	{"/orders", []IDKind{OrderIDs}},
+	{"/categories/templates", []IDKind{CategoryIDs, TemplateIDs}},
+	{"/messages/send-template", []IDKind{AccountIDs, TemplateIDs}},
+	{"/messages", []IDKind{AccountIDs}},
+	{"/tunnels", []IDKind{TunnelIDs}},
+	{"/leadgentools", []IDKind{LeadgenIDs}},
+	{"/users", []IDKind{UserIDs}},
+	{"/calls", []IDKind{UserIDs, AccountIDs}},
 }
 
 // FinderHint says where the ids of an API path come from, or "".
 func FinderHint(path string) string {
 	for _, f := range finders {
 		if strings.HasPrefix(path, f.prefix) {
-			return f.hint
+			hints := make([]string, len(f.kinds))
+			for i, k := range f.kinds {
+				hints[i] = IDsFrom(k)
+			}
+			return strings.Join(hints, "; ")
 		}
 	}
 	return ""

@@ -23,7 +23,7 @@ func TestErrorHintsOnlyWhereTheyHelp(t *testing.T) {
 
 	id := ErrorText(&leeloo.APIError{Method: "POST", Path: "/messages/send-template", HTTPStatus: 400,
 		Code: "FORMAT_ERROR", Fields: map[string]string{"template_id": "NOT_FOUND"}})
-	assert.Contains(t, id, "template ids from list_templates")
+	assert.Contains(t, id, "template ids come from list_templates")
 
 	auth := ErrorText(&leeloo.APIError{Method: "GET", Path: "/tags", HTTPStatus: 401, Code: "\u200b"})
 	assert.NotContains(t, auth, "  ", "no double space")

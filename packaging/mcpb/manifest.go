@@ -11,7 +11,6 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/leeloo-mcp/leeloo-mcp/internal/app"
 	"github.com/leeloo-mcp/leeloo-mcp/prompts"
 	"github.com/leeloo-mcp/leeloo-mcp/tools"
 )
@@ -117,9 +116,9 @@ func BinaryName(target string) string {
 const repoURL = "https://github.com/leeloo-mcp/leeloo-mcp"
 
 // NewManifest builds the manifest for version from the code: the tools
-// served by default (DefaultToolsets) and every prompt.
+// served by default (tools.DefaultToolsets) and every prompt.
 func NewManifest(version string) (Manifest, error) {
-	served, err := tools.Select(tools.All(&tools.Deps{}), tools.Selection{Toolsets: app.DefaultToolsets})
+	served, err := tools.Select(tools.All(&tools.Deps{}), tools.Selection{Toolsets: tools.DefaultToolsets()})
 	if err != nil {
 		return Manifest{}, err
 	}
