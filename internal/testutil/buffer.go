@@ -26,9 +26,3 @@ func (l *Buffer) String() string {
 	return l.b.String()
 }
 
-// Bytes returns a copy of what was written so far.
-func (l *Buffer) Bytes() []byte {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return bytes.Clone(l.b.Bytes())
-}
