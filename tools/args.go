@@ -24,22 +24,17 @@ const (
 
 // Page is the paging arguments of list tools.
 type Page struct {
-	Limit  int `json:"limit,omitempty" jsonschema:"minimum=1,maximum=100" jsonschema_description:"Default 20."`
+	Limit  int `json:"limit,omitempty" jsonschema:"minimum=1,maximum=100"` // the default (20) is in the server instructions
 	Offset int `json:"offset,omitempty" jsonschema:"minimum=0" jsonschema_description:"From next_offset."`
 }
 
-func (p Page) options() (*leeloo.ListOptions, error) {
-	if p.Limit < 0 || p.Limit > maxLimit {
-		return nil, argErrorf("limit must be between 1 and %d", maxLimit)
-	}
-	if p.Offset < 0 {
-		return nil, argErrorf("offset must be 0 or more")
-	}
+// options are the page's list options; the schema bounds limit and offset.
+func (p Page) options() *leeloo.ListOptions {
 	l := p.Limit
 	if l == 0 {
 		l = defaultLimit
 	}
-	return &leeloo.ListOptions{Limit: l, Offset: p.Offset}, nil
+	return &leeloo.ListOptions{Limit: l, Offset: p.Offset}
 }
 
 // pageInfo is the paging part of a list result.
@@ -129,11 +124,18 @@ func checkEmail(field, v string) error {
 	return argErrorf("%s %q is not an e-mail address (like name@example.com)", field, v)
 }
 
-// checkText bounds free text a tool sends.
+// checkText refuses blank required text, which the schema cannot say; the
+// length limit is the schema's (maxLength=4096).
 func checkText(field, s string, required bool) error {
 	if required && strings.TrimSpace(s) == "" {
 		return argErrorf("%s must not be empty", field)
 	}
+	return nil
+}
+
+// checkVariable bounds a template variable: the values of a map, which the
+// reflected schema leaves open, so this is the limit's only check for them.
+func checkVariable(field, s string) error {
 	if n := len([]rune(s)); n > maxTextRunes {
 		return argErrorf("%s is %d characters; the limit is %d", field, n, maxTextRunes)
 	}

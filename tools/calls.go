@@ -45,9 +45,6 @@ func LogCall(d *Deps) Tool {
 		if a.Type != leeloo.CallInbound && a.Type != leeloo.CallOutbound {
 			return nil, argErrorf("type must be INBOUND or OUTBOUND, not %q", a.Type)
 		}
-		if a.Duration < 0 {
-			return nil, argErrorf("duration_seconds must not be negative")
-		}
 		if strings.TrimSpace(a.From) == "" || strings.TrimSpace(a.To) == "" {
 			return nil, argErrorf("from and to are required")
 		}

@@ -36,11 +36,9 @@ func ListCommunicationChannels(d *Deps) Tool {
 		name: "list_communication_channels", title: "List chats (accounts)", toolset: "chats", endpoint: "GET /communication-channels",
 		desc: "Inbox: messenger accounts by latest message, with UTM marks; account_id opens the chat.",
 	}, func(ctx context.Context, a *listChannelsArgs) (*mcp.CallToolResult, error) {
-		lo, err := a.options()
-		if err != nil {
-			return nil, err
-		}
+		lo := a.options()
 		opts := &leeloo.ChannelListOptions{ListOptions: *lo}
+		var err error
 		if opts.LastMessageFrom, opts.LastMessageTo, err = a.dates(); err != nil {
 			return nil, err
 		}
@@ -86,10 +84,7 @@ func GetChatMessages(d *Deps) Tool {
 		if err := checkID("account_id", a.AccountID, render.AccountIDs); err != nil {
 			return nil, err
 		}
-		lo, err := a.options()
-		if err != nil {
-			return nil, err
-		}
+		lo := a.options()
 		msgs, resp, err := d.Client.Channels.ChatMessages(ctx, a.AccountID, lo)
 		if err != nil {
 			return nil, err
@@ -192,7 +187,7 @@ func isNotFound(err error) bool {
 
 type sendMessageArgs struct {
 	AccountID string `json:"account_id"`
-	Text      string `json:"text"`
+	Text      string `json:"text" jsonschema:"maxLength=4096"`
 	guard.DuplicateControl
 	controlsHolder
 }

@@ -12,8 +12,8 @@ import (
 
 type trafficSourceArgs struct {
 	LeadgentoolID string `json:"leadgentool_id"`
-	Name          string `json:"name"`
-	Description   string `json:"description,omitempty"`
+	Name          string `json:"name" jsonschema:"maxLength=4096"`
+	Description   string `json:"description,omitempty" jsonschema:"maxLength=4096"`
 	controlsHolder
 }
 
@@ -28,9 +28,6 @@ func CreateTrafficSource(d *Deps) Tool {
 			return nil, err
 		}
 		if err := checkText("name", a.Name, true); err != nil {
-			return nil, err
-		}
-		if err := checkText("description", a.Description, false); err != nil {
 			return nil, err
 		}
 		return &guard.Action{
@@ -50,9 +47,6 @@ func CreateTrafficSource(d *Deps) Tool {
 	})
 }
 
-// maxSMSContacts bounds one add_sms_contacts call.
-const maxSMSContacts = 500
-
 type smsContactsArgs struct {
 	Contacts      []smsContact `json:"contacts" jsonschema:"minItems=1,maxItems=500"`
 	ConnectionID  string       `json:"connection_id"`
@@ -62,7 +56,7 @@ type smsContactsArgs struct {
 }
 
 type smsContact struct {
-	Name  string `json:"name"`
+	Name  string `json:"name" jsonschema:"maxLength=4096"`
 	Phone string `json:"phone"`
 	Email string `json:"email,omitempty"`
 }
@@ -73,9 +67,6 @@ func AddSMSContacts(d *Deps) Tool {
 		name: "add_sms_contacts", title: "Import SMS contacts", toolset: "leadgen", endpoint: "POST /people/sms",
 		desc: "Bulk-import people with SMS accounts, optionally tagged.",
 	}, func(ctx context.Context, a *smsContactsArgs) (*guard.Action, error) {
-		if len(a.Contacts) == 0 || len(a.Contacts) > maxSMSContacts {
-			return nil, argErrorf("contacts must hold 1 to %d people, not %d", maxSMSContacts, len(a.Contacts))
-		}
 		if err := checkID("connection_id", a.ConnectionID, render.ConnectionIDs); err != nil {
 			return nil, err
 		}

@@ -42,10 +42,7 @@ func ListOrders(d *Deps) Tool {
 		name: "list_orders", title: "List orders", toolset: "orders", endpoint: "GET /orders",
 		desc: "List orders, newest first.",
 	}, func(ctx context.Context, a *listOrdersArgs) (*mcp.CallToolResult, error) {
-		lo, err := a.options()
-		if err != nil {
-			return nil, err
-		}
+		lo := a.options()
 		orders, resp, err := d.Client.Orders.List(ctx, lo)
 		if err != nil {
 			return nil, err
@@ -203,9 +200,6 @@ func UpdateManualOrder(d *Deps) Tool {
 		a.Status = strings.ToUpper(strings.TrimSpace(a.Status))
 		if a.Status != leeloo.OrderResolved && a.Status != leeloo.OrderRejected {
 			return nil, argErrorf("status must be RESOLVED or REJECTED, not %q", a.Status)
-		}
-		if a.Price < 0 {
-			return nil, argErrorf("price must not be negative")
 		}
 		a.Currency = strings.ToUpper(strings.TrimSpace(a.Currency))
 		paid := d.now().UTC()

@@ -27,11 +27,9 @@ func SearchPeople(d *Deps) Tool {
 		name: "search_people", title: "Search people", toolset: "people", endpoint: "GET /people",
 		desc: "Find people by tags, phone, email or last-message dates: person_id, account_ids.",
 	}, func(ctx context.Context, a *searchPeopleArgs) (*mcp.CallToolResult, error) {
-		lo, err := a.options()
-		if err != nil {
-			return nil, err
-		}
+		lo := a.options()
 		opts := &leeloo.PeopleListOptions{ListOptions: *lo, Email: a.Email}
+		var err error
 		if a.Phone != "" {
 			if opts.Phone, err = leeloo.NormalizePhone(a.Phone); err != nil {
 				return nil, argErrorf("%v", err)
@@ -183,7 +181,7 @@ func personLabel(p *leeloo.Person, id string) string {
 }
 
 type createPersonArgs struct {
-	Name          string   `json:"name"`
+	Name          string   `json:"name" jsonschema:"maxLength=4096"`
 	Phone         string   `json:"phone,omitempty"`
 	Email         string   `json:"email,omitempty"`
 	LeadgentoolID string   `json:"leadgentool_id" jsonschema_description:"From get_tunnel."`
@@ -259,7 +257,7 @@ type updatePersonArgs struct {
 
 type customField struct {
 	Type  string `json:"type" jsonschema:"enum=EMAIL,enum=PHONE,enum=DATE,enum=KEYWORD,enum=NUMBER"`
-	Name  string `json:"name"`
+	Name  string `json:"name" jsonschema:"maxLength=4096"`
 	Value string `json:"value"`
 }
 
@@ -369,7 +367,7 @@ func emailOf(p *leeloo.Person) string {
 
 type addCommentArgs struct {
 	PersonID string `json:"person_id"`
-	Comment  string `json:"comment"`
+	Comment  string `json:"comment" jsonschema:"maxLength=4096"`
 	controlsHolder
 }
 

@@ -99,7 +99,7 @@ func SendTemplate(d *Deps) Tool {
 		}
 		keys := make([]string, 0, len(a.Variables))
 		for k, v := range a.Variables {
-			if err := checkText("variable "+k, v, false); err != nil {
+			if err := checkVariable("variable "+k, v); err != nil {
 				return nil, err
 			}
 			keys = append(keys, k)

@@ -34,10 +34,7 @@ func ListTunnels(d *Deps) Tool {
 		name: "list_tunnels", title: "List tunnels", toolset: "tunnels", endpoint: "GET /tunnels",
 		desc: "List tunnels (chat-bot sales funnels).",
 	}, func(ctx context.Context, a *listTunnelsArgs) (*mcp.CallToolResult, error) {
-		lo, err := a.options()
-		if err != nil {
-			return nil, err
-		}
+		lo := a.options()
 		ts, resp, err := d.Client.Tunnels.List(ctx, lo)
 		if err != nil {
 			return nil, err

@@ -23,10 +23,7 @@ func ListUsers(d *Deps) Tool {
 		name: "list_users", title: "List managers", toolset: "users", endpoint: "GET /users",
 		desc: "List platform users (managers).",
 	}, func(ctx context.Context, a *listUsersArgs) (*mcp.CallToolResult, error) {
-		lo, err := a.options()
-		if err != nil {
-			return nil, err
-		}
+		lo := a.options()
 		us, resp, err := d.Client.Users.List(ctx, lo)
 		if err != nil {
 			return nil, err

@@ -165,6 +165,8 @@ func collect(e *jsonschema.ValidationError, out *[]string) {
 	case *kind.Maximum:
 		want, _ := k.Want.Float64()
 		*out = append(*out, fmt.Sprintf("%s must be at most %v", field, want))
+	case *kind.MaxLength:
+		*out = append(*out, fmt.Sprintf("%s is %d characters; the limit is %d", field, k.Got, k.Want))
 	case *kind.MinItems:
 		*out = append(*out, fmt.Sprintf("%s needs at least %d items", field, k.Want))
 	case *kind.MaxItems:
