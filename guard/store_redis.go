@@ -79,7 +79,11 @@ func (s *redisStore) Claim(ctx context.Context, key string, val []byte, exp time
 func (s *redisStore) Get(ctx context.Context, key string) ([]byte, bool, error) {
 	ctx, cancel := s.ctx(ctx)
 	defer cancel()
-	b, err := s.c.Get(ctx, redisPrefix+key).Bytes()
+	return found(s.c.Get(ctx, redisPrefix+key).Bytes())
+}
+
+// found reads a value reply: redis.Nil is "no value", not an error.
+func found(b []byte, err error) ([]byte, bool, error) {
 	if errors.Is(err, redis.Nil) {
 		return nil, false, nil
 	}
@@ -126,14 +130,7 @@ func (s *redisStore) Swap(ctx context.Context, key string, old, val []byte, exp 
 func (s *redisStore) Take(ctx context.Context, key string) ([]byte, bool, error) {
 	ctx, cancel := s.ctx(ctx)
 	defer cancel()
-	b, err := s.c.GetDel(ctx, redisPrefix+key).Bytes()
-	if errors.Is(err, redis.Nil) {
-		return nil, false, nil
-	}
-	if err != nil {
-		return nil, false, redisErr(err)
-	}
-	return b, true, nil
+	return found(s.c.GetDel(ctx, redisPrefix+key).Bytes())
 }
 
 // globEscape escapes the glob characters of a MATCH pattern.
