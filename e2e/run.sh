@@ -199,22 +199,29 @@ else
   tail -n 20 "$OUT/stdio-tools-call.err" || true
 fi
 
-# ------------------------------------------------- SDK Client (client.mjs)
-# It prints one line per check and ends with `client: N passed, M failed`;
-# the whole of it counts as one check here. Its output is also in client.log.
-if [[ -f "$here/client.mjs" ]]; then
+# node_check NAME [VAR=value ...] runs NAME.mjs with those variables, keeps
+# its output in NAME.log, and counts it as one check by its closing line
+# `NAME: N passed, M failed`.
+node_check() {
+  local name=$1 rc summary
+  shift
   set +e
-  (cd "$here" && E2E_MCP_URL="${URL:-}" E2E_SSE_URL="${BASE:+$BASE/sse}" \
-      E2E_STDIO_CMD="${STDIO_CMD[*]}" LEELOO_BIN="$BIN" \
-      timeout "$STEP_TIMEOUT" "$NODE" client.mjs) 2>&1 | tee "$OUT/client.log"
+  (cd "$here" && env "$@" timeout "$STEP_TIMEOUT" "$NODE" "$name.mjs") 2>&1 | tee "$OUT/$name.log"
   rc=${PIPESTATUS[0]}
   set -e
-  summary="$(grep -E '^client: [0-9]+ passed, [0-9]+ failed$' "$OUT/client.log" | tail -n 1 || true)"
+  summary="$(grep -E "^$name: [0-9]+ passed, [0-9]+ failed\$" "$OUT/$name.log" | tail -n 1 || true)"
   if ((rc == 0)) && [[ -n "$summary" ]]; then
-    ok "client.mjs (${summary#client: })"
+    ok "$name.mjs (${summary#"$name: "})"
   else
-    fail "client.mjs (exit $rc${summary:+, ${summary#client: }})"
+    fail "$name.mjs (exit $rc${summary:+, ${summary#"$name: "}})"
   fi
+}
+
+# ------------------------------------------------- SDK Client (client.mjs)
+# It prints one line per check and ends with `client: N passed, M failed`.
+if [[ -f "$here/client.mjs" ]]; then
+  node_check client E2E_MCP_URL="${URL:-}" E2E_SSE_URL="${BASE:+$BASE/sse}" \
+    E2E_STDIO_CMD="${STDIO_CMD[*]}" LEELOO_BIN="$BIN"
 else
   echo "skip client.mjs (not written yet)"
 fi
@@ -224,16 +231,7 @@ fi
 # Chromium; E2E_BROWSER=0 skips them, E2E_SHOTS=DIR keeps screenshots.
 if [[ "${E2E_BROWSER:-1}" != 0 ]]; then
   if command -v chromium >/dev/null 2>&1 || [[ -n "${E2E_CHROMIUM:-}" ]]; then
-    set +e
-    (cd "$here" && LEELOO_BIN="$BIN" timeout "$STEP_TIMEOUT" "$NODE" browser.mjs) 2>&1 | tee "$OUT/browser.log"
-    rc=${PIPESTATUS[0]}
-    set -e
-    summary="$(grep -E '^browser: [0-9]+ passed, [0-9]+ failed$' "$OUT/browser.log" | tail -n 1 || true)"
-    if ((rc == 0)) && [[ -n "$summary" ]]; then
-      ok "browser.mjs (${summary#browser: })"
-    else
-      fail "browser.mjs (exit $rc${summary:+, ${summary#browser: }})"
-    fi
+    node_check browser LEELOO_BIN="$BIN"
   else
     fail "browser.mjs: no chromium (apt-get install chromium, or set E2E_CHROMIUM)"
   fi
@@ -241,16 +239,7 @@ fi
 
 # ---------------------------------------------- live events (live.mjs)
 if [[ -n "$BIN" && -f "$here/live.mjs" ]]; then
-  set +e
-  (cd "$here" && LEELOO_BIN="$BIN" timeout "$STEP_TIMEOUT" "$NODE" live.mjs) 2>&1 | tee "$OUT/live.log"
-  rc=${PIPESTATUS[0]}
-  set -e
-  summary="$(grep -E '^live: [0-9]+ passed, [0-9]+ failed$' "$OUT/live.log" | tail -n 1 || true)"
-  if ((rc == 0)) && [[ -n "$summary" ]]; then
-    ok "live.mjs (${summary#live: })"
-  else
-    fail "live.mjs (exit $rc${summary:+, ${summary#live: }})"
-  fi
+  node_check live LEELOO_BIN="$BIN"
 fi
 
 cleanup
