@@ -286,20 +286,7 @@ func TestPollingWithoutWebhook(t *testing.T) {
 	assert.Contains(t, s.stderr.String(), "live events: polling the inbox every 5s")
 
 	// A customer writes (the sandbox's live step; no webhook is posted).
-	var account string
-	r := mrand.New(mrand.NewPCG(3, 4))
-	for account == "" {
-		var ev struct {
-			Type string `json:"type"`
-			Data struct {
-				AccountID string `json:"account_id"`
-			} `json:"data"`
-		}
-		require.NoError(t, json.Unmarshal(box.LiveEvent(r), &ev))
-		if ev.Type == sandbox.LiveMessage {
-			account = ev.Data.AccountID
-		}
-	}
+	account := liveCustomerWrites(t, box, mrand.New(mrand.NewPCG(3, 4)))
 	box.ResetRequests()
 	time.Sleep(5500 * time.Millisecond)
 	assert.Empty(t, box.Requests(), "nobody listens: no poll")
@@ -322,4 +309,22 @@ func TestPollingWithoutWebhook(t *testing.T) {
 	}
 	assert.LessOrEqual(t, n, 1+events.MaxChecksPerPoll, "one poll: a list and at most a few chat checks")
 	assert.Contains(t, readText(t, ctx, c, "leeloo://events"), "INCOMING_MESSAGE account "+account)
+}
+
+// liveCustomerWrites runs the sandbox's live step until a customer writes
+// (no webhook is posted) and returns that customer's account.
+func liveCustomerWrites(t *testing.T, box *sandbox.Server, r *mrand.Rand) string {
+	t.Helper()
+	for {
+		var ev struct {
+			Type string `json:"type"`
+			Data struct {
+				AccountID string `json:"account_id"`
+			} `json:"data"`
+		}
+		require.NoError(t, json.Unmarshal(box.LiveEvent(r), &ev))
+		if ev.Type == sandbox.LiveMessage {
+			return ev.Data.AccountID
+		}
+	}
 }

@@ -222,20 +222,7 @@ func TestPerRequestPollsOnlyDuringWait(t *testing.T) {
 	// The first wait notes where A's inbox is.
 	res := callTool(t, ctx, ca, "wait_for_events", `{"timeout_seconds":1}`)
 	require.False(t, res.IsError, text(res))
-	var account string
-	r := mrand.New(mrand.NewPCG(5, 6))
-	for account == "" {
-		var ev struct {
-			Type string `json:"type"`
-			Data struct {
-				AccountID string `json:"account_id"`
-			} `json:"data"`
-		}
-		require.NoError(t, json.Unmarshal(boxA.LiveEvent(r), &ev))
-		if ev.Type == sandbox.LiveMessage {
-			account = ev.Data.AccountID
-		}
-	}
+	account := liveCustomerWrites(t, boxA, mrand.New(mrand.NewPCG(5, 6)))
 	boxA.ResetRequests()
 	time.Sleep(5500 * time.Millisecond)
 	assert.Empty(t, boxA.Requests(), "nobody waits: no poll")
