@@ -97,10 +97,7 @@ func TestReplicasShareEvents(t *testing.T) {
 
 		body := `{"type":"INCOMING_MESSAGE","data":{"account_id":"` + sandbox.DemoAccountID + `","message_id":"r` + string(rune('0'+i)) + `","text":"from replica A"}}`
 		start := time.Now()
-		res, err := http.Post(a+"/webhooks/leeloo/"+secret, "application/json", strings.NewReader(body))
-		require.NoError(t, err)
-		_ = res.Body.Close()
-		require.Equal(t, http.StatusOK, res.StatusCode)
+		postWebhook(t, a+"/webhooks/leeloo/"+secret, body)
 		select {
 		case uri := <-got:
 			assert.Equal(t, chat, uri)
@@ -205,10 +202,7 @@ func TestReplicasTenantWebhooks(t *testing.T) {
 	}
 	body := `{"type":"INCOMING_MESSAGE","data":{"account_id":"` + sandbox.DemoAccountID + `","message_id":"tenant-a-1","text":"for tenant A"}}`
 	start := time.Now()
-	post, err := http.Post(r1+"/webhooks/leeloo/"+secret, "application/json", strings.NewReader(body))
-	require.NoError(t, err)
-	_ = post.Body.Close()
-	require.Equal(t, http.StatusOK, post.StatusCode)
+	postWebhook(t, r1+"/webhooks/leeloo/"+secret, body)
 	select {
 	case uri := <-gotA:
 		assert.Equal(t, chat, uri)
@@ -228,10 +222,20 @@ func TestReplicasTenantWebhooks(t *testing.T) {
 	require.NoError(t, err)
 	assert.Contains(t, read.Contents[0].(mcp.TextResourceContents).Text, "for tenant A")
 
-	post, err = http.Post(r2+"/webhooks/leeloo/"+strings.Repeat("f", 40), "application/json", strings.NewReader(body))
+	post, err := http.Post(r2+"/webhooks/leeloo/"+strings.Repeat("f", 40), "application/json", strings.NewReader(body))
 	require.NoError(t, err)
 	_ = post.Body.Close()
 	assert.Equal(t, http.StatusNotFound, post.StatusCode, "an unknown secret")
 	assert.NotContains(t, p1.stderr.String(), secret)
 	assert.NotContains(t, p2.stderr.String(), secret)
+}
+
+// postWebhook posts a Leeloo webhook body as Leeloo does and requires the
+// receiver's 200.
+func postWebhook(t *testing.T, url, body string) {
+	t.Helper()
+	res, err := http.Post(url, "application/json", strings.NewReader(body))
+	require.NoError(t, err)
+	_ = res.Body.Close()
+	require.Equal(t, http.StatusOK, res.StatusCode)
 }
