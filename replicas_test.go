@@ -19,6 +19,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/leeloo-mcp/leeloo-mcp/internal/redistest"
+	"github.com/leeloo-mcp/leeloo-mcp/internal/testutil"
 	"github.com/leeloo-mcp/leeloo-mcp/leeloo/sandbox"
 )
 
@@ -191,7 +192,7 @@ func TestReplicasTenantWebhooks(t *testing.T) {
 	tool, err := ca.CallTool(ctx, call)
 	require.NoError(t, err)
 	require.False(t, tool.IsError)
-	u, _ := tool.StructuredContent.(map[string]any)["webhook_url"].(string)
+	u, _ := testutil.TextDoc(t, tool.Content[0].(mcp.TextContent).Text)["webhook_url"].(string)
 	assert.Equal(t, r2+"/webhooks/leeloo/"+secret, u, "replica 2 gives A the same secret")
 
 	time.Sleep(400 * time.Millisecond) // the streams are open and replica 2's hubs primed

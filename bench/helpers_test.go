@@ -38,7 +38,7 @@ var cannedTags = func() *mcp.CallToolResult {
 		out.Tags = append(out.Tags, tag{ID: fmt.Sprintf("65d1c0a8e4b0a1000c%06d", i), Name: n})
 	}
 	b, _ := json.Marshal(out)
-	return &mcp.CallToolResult{Content: []mcp.Content{mcp.NewTextContent(fmt.Sprintf("%d tags.\n%s", len(out.Tags), b))}, StructuredContent: out}
+	return &mcp.CallToolResult{Content: []mcp.Content{mcp.NewTextContent(fmt.Sprintf("%d tags.\n%s", len(out.Tags), b))}}
 }()
 
 // runHelper serves stdio as the helper named by LEELOO_BENCH_HELPER, if set,

@@ -58,7 +58,8 @@ async function modelClient(base) {
     },
     async sent(text) {
       const r = await this.call('get_chat_messages', { account_id: ACCOUNT, limit: 100 });
-      return (r.sc.messages ?? []).filter((m) => String(m.text ?? '').includes(text)).length;
+      // The transcript's lines after its head: one per message.
+      return r.text.split('\n').slice(1).filter((l) => l.includes(text)).length;
     },
   };
 }

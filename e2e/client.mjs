@@ -147,6 +147,21 @@ function withTimeout(promise, ms, what) {
   ]).finally(() => clearTimeout(timer));
 }
 
+// The JSON document a read's text carries after its one-line head, or
+// undefined (a transcript, an error).
+function textJSON(text) {
+  const i = text.indexOf('\n{');
+  if (i < 0) return undefined;
+  try { return JSON.parse(text.slice(i + 1)); } catch { return undefined; }
+}
+
+// A chat transcript's message lines, "[time] from: text", as {at, from, text}
+// with the untrusted-text fence taken off.
+function transcript(text) {
+  return text.split('\n').slice(1).map((l) => /^\[([0-9-]+ [0-9:]+Z)\] (\w+): (.*)$/.exec(l)).filter(Boolean)
+    .map(([, at, from, t]) => ({ at, from, text: t.replace(/^<untrusted-customer-text>(.*)<\/untrusted-customer-text>$/, '$1') }));
+}
+
 function textOf(res) {
   return (res?.content ?? [])
     .filter((c) => c.type === 'text')
@@ -178,7 +193,10 @@ class Session {
   async call(name, args) {
     try {
       const res = await this.client.callTool({ name, arguments: args }, undefined, { timeout: REQUEST_TIMEOUT_MS });
-      return { res, text: textOf(res), sc: res.structuredContent };
+      const text = textOf(res);
+      // sc: the structured content (writes, previews); doc: the result's
+      // JSON document, which a read carries in its text alone.
+      return { res, text, sc: res.structuredContent, doc: res.structuredContent ?? textJSON(text) };
     } catch (err) {
       return { err, text: '' };
     }
@@ -252,16 +270,18 @@ async function step(P, name, fn) {
 
 // ------------------------------------------------------------ result checkers
 
-// A successful tool result: no protocol error, isError false, text content,
-// structured content when required.
-function expectOk(P, name, r, { structured = true, what = '' } = {}) {
+// A successful tool result: no protocol error, isError false, text content;
+// with `read`, what a read gives the model: the text alone (no structured
+// copy) carrying its JSON document, or a transcript.
+function expectOk(P, name, r, { read = false, what = '' } = {}) {
   const desc = `${P} ${name}${what ? ` ${what}` : ''}`;
   if (r.err) return check(false, `${desc}: tools/call answered`, `protocol error: ${r.err.message}`);
   const problems = [];
   if (r.res.isError) problems.push(`isError: ${short(r.text)}`);
   if (!r.text.trim()) problems.push('no text content');
-  if (structured && (typeof r.sc !== 'object' || r.sc === null)) problems.push('no structuredContent object');
-  return check(problems.length === 0, `${desc}: isError false, text${structured ? ' and structuredContent' : ''}`, problems.join('\n'));
+  if (read && r.res.structuredContent !== undefined) problems.push('structuredContent beside the text: the model would read every fact twice');
+  if (read && name !== 'get_chat_messages' && (typeof r.doc !== 'object' || r.doc === null)) problems.push('no JSON document after the head line');
+  return check(problems.length === 0, `${desc}: isError false, text${read ? ' alone, with its JSON' : ''}`, problems.join('\n'));
 }
 
 // A tool-level error (not a protocol error) whose message contains every
@@ -341,17 +361,17 @@ async function read(s, name, args) {
 
 async function chatMessages(s, accountId) {
   const r = await read(s, 'get_chat_messages', { account_id: accountId, limit: 100 });
-  return r.sc?.messages ?? [];
+  return transcript(r.text);
 }
 
 const countText = (msgs, text) => msgs.filter((m) => String(m.text ?? '').includes(text)).length;
 
 async function person(s, personId) {
-  return (await read(s, 'get_person', { person_id: personId })).sc ?? {};
+  return (await read(s, 'get_person', { person_id: personId })).doc ?? {};
 }
 
 async function peopleBy(s, filter) {
-  return (await read(s, 'search_people', filter)).sc?.people ?? [];
+  return (await read(s, 'search_people', filter)).doc?.people ?? [];
 }
 
 // ---------------------------------------------------------------- the checks
@@ -408,22 +428,22 @@ async function checkReads(P, s) {
     const sp = schemaProblems(name, args);
     if (sp) return check(false, `${P} ${name}: our arguments match its inputSchema`, sp);
     const r = await s.call(name, args);
-    if (!expectOk(P, name, r)) return;
+    if (!expectOk(P, name, r, { read: true })) return;
     if (verify) {
       const [ok, desc, detail] = verify(r);
-      check(ok, `${P} ${name}: ${desc}`, detail ?? short(r.sc ?? r.text));
+      check(ok, `${P} ${name}: ${desc}`, detail ?? short(r.doc ?? r.text));
     }
     return r;
   };
-  const has = (r, id) => JSON.stringify(r.sc).includes(id);
+  const has = (r, id) => JSON.stringify(r.doc).includes(id);
 
   await run('list_tags', {}, (r) => {
-    const vip = (r.sc.tags ?? []).find((t) => t.name === SB.VIPTagName);
+    const vip = (r.doc.tags ?? []).find((t) => t.name === SB.VIPTagName);
     found.tagId = vip?.tag_id;
     return [vip?.tag_id === SB.VIPTagID, 'lists the seed tag VIP with its id'];
   });
   await run('search_people', { tags: [SB.VIPTagName], limit: 50 }, (r) => {
-    const p = (r.sc.people ?? []).find((x) => x.person_id === SB.DemoPersonID);
+    const p = (r.doc.people ?? []).find((x) => x.person_id === SB.DemoPersonID);
     found.personId = p?.person_id;
     found.accountId = p?.accounts?.[0]?.account_id;
     return [!!p && found.accountId === SB.DemoAccountID, 'tag VIP finds the demo person with her account_id'];
@@ -431,50 +451,50 @@ async function checkReads(P, s) {
   const personId = found.personId ?? SB.DemoPersonID;
   const accountId = found.accountId ?? SB.DemoAccountID;
   await run('get_person', { person_id: personId }, (r) => [
-    r.sc.person_id === personId && (r.sc.tags ?? []).includes(SB.VIPTagName) && has(r, accountId),
+    r.doc.person_id === personId && (r.doc.tags ?? []).includes(SB.VIPTagName) && has(r, accountId),
     'card of the person found by search_people (tags, account)',
   ]);
-  const email = (await s.call('get_person', { person_id: personId })).sc?.email;
+  const email = (await s.call('get_person', { person_id: personId })).doc?.email;
   if (email) {
     await run('search_people', { email }, (r) => [
-      (r.sc.people ?? []).length === 1 && r.sc.people[0].person_id === personId,
+      (r.doc.people ?? []).length === 1 && r.doc.people[0].person_id === personId,
       `email filter finds exactly that person`,
     ]);
   }
-  await run('get_person_by_account', { account_id: accountId }, (r) => [r.sc.person_id === personId, 'maps the account back to the person']);
-  await run('list_communication_channels', { limit: 5 }, (r) => [(r.sc.accounts ?? []).length > 0, 'lists accounts']);
-  await run('get_chat_messages', { account_id: accountId, limit: 10 }, (r) => [(r.sc.messages ?? []).length > 0, 'the demo chat has messages']);
+  await run('get_person_by_account', { account_id: accountId }, (r) => [r.doc.person_id === personId, 'maps the account back to the person']);
+  await run('list_communication_channels', { limit: 5 }, (r) => [(r.doc.accounts ?? []).length > 0, 'lists accounts']);
+  await run('get_chat_messages', { account_id: accountId, limit: 10 }, (r) => [transcript(r.text).length > 0, 'the demo chat has messages']);
   await run('list_template_categories', {}, (r) => {
-    found.categoryId = (r.sc.categories ?? []).find((c) => c.category_id === SB.TemplateCategoryID)?.category_id;
+    found.categoryId = (r.doc.categories ?? []).find((c) => c.category_id === SB.TemplateCategoryID)?.category_id;
     return [!!found.categoryId, 'lists the seed category'];
   });
   await run('list_templates', { category_id: found.categoryId ?? SB.TemplateCategoryID }, (r) => {
-    found.templateId = (r.sc.templates ?? []).find((t) => t.template_id === SB.TemplateID)?.template_id;
+    found.templateId = (r.doc.templates ?? []).find((t) => t.template_id === SB.TemplateID)?.template_id;
     return [!!found.templateId, 'lists the seed template of that category'];
   });
   await run('list_orders', { limit: 100 }, (r) => {
-    found.orderId = (r.sc.orders ?? []).find((o) => o.order_id === SB.PaidOrderID)?.order_id;
+    found.orderId = (r.doc.orders ?? []).find((o) => o.order_id === SB.PaidOrderID)?.order_id;
     return [!!found.orderId, 'lists the seed orders'];
   });
   await run('get_order', { order_id: found.orderId ?? SB.PaidOrderID }, (r) => [
-    r.sc.order_id === SB.PaidOrderID && !!r.sc.status,
+    r.doc.order_id === SB.PaidOrderID && !!r.doc.status,
     'the order found by list_orders, with status',
   ]);
   await run('list_tunnels', {}, (r) => {
-    found.tunnelId = (r.sc.tunnels ?? []).find((t) => t.tunnel_id === SB.TunnelID)?.tunnel_id;
+    found.tunnelId = (r.doc.tunnels ?? []).find((t) => t.tunnel_id === SB.TunnelID)?.tunnel_id;
     return [!!found.tunnelId, 'lists the seed tunnel'];
   });
   await run('get_tunnel', { tunnel_id: found.tunnelId ?? SB.TunnelID }, (r) => {
-    found.leadgentoolId = (r.sc.leadgentools ?? []).find((l) => l.leadgentool_id === SB.LeadgentoolID)?.leadgentool_id;
+    found.leadgentoolId = (r.doc.leadgentools ?? []).find((l) => l.leadgentool_id === SB.LeadgentoolID)?.leadgentool_id;
     return [!!found.leadgentoolId, 'the tunnel found by list_tunnels, with its leadgen tools'];
   });
-  await run('get_tunnels_stats', {}, (r) => [typeof r.sc.subscribers === 'number', 'has subscribers']);
-  await run('get_tunnel_stats', { tunnel_id: found.tunnelId ?? SB.TunnelID }, (r) => [typeof r.sc.subscribers === 'number', 'has subscribers']);
+  await run('get_tunnels_stats', {}, (r) => [typeof r.doc.subscribers === 'number', 'has subscribers']);
+  await run('get_tunnel_stats', { tunnel_id: found.tunnelId ?? SB.TunnelID }, (r) => [typeof r.doc.subscribers === 'number', 'has subscribers']);
   await run('list_users', {}, (r) => {
-    found.userId = (r.sc.users ?? []).find((u) => u.user_id === SB.UserID)?.user_id;
+    found.userId = (r.doc.users ?? []).find((u) => u.user_id === SB.UserID)?.user_id;
     return [!!found.userId, 'lists the seed manager'];
   });
-  await run('get_user', { user_id: found.userId ?? SB.UserID }, (r) => [r.sc.user_id === SB.UserID, 'the manager found by list_users']);
+  await run('get_user', { user_id: found.userId ?? SB.UserID }, (r) => [r.doc.user_id === SB.UserID, 'the manager found by list_users']);
   await run('list_connections', {}, (r) => [has(r, SB.SMSConnectionID), 'lists the SMS connection']);
 }
 
@@ -571,11 +591,11 @@ async function checkMutationsAccept(P, s, tag) {
   expectExecuted(P, 'create_order', r, s, before, '«Курс «Догляд за шкірою 30 днів»» (49 USD)');
   const orderId = r.sc?.order_id;
   if (check(/^[0-9a-f]{24}$/i.test(orderId ?? ''), `${P} create_order: result gives the order_id`, short(r.sc))) {
-    let o = (await read(s, 'get_order', { order_id: orderId })).sc;
+    let o = (await read(s, 'get_order', { order_id: orderId })).doc;
     check(o.status === 'OPENED' && o.payment_method === 'MANUAL', `${P} create_order: get_order shows an OPENED manual order`, short(o));
     r = await mut('update_manual_order', { order_id: orderId, status: 'RESOLVED', price: 49, currency: 'USD', comment: uniq });
     expectExecuted(P, 'update_manual_order', r, s, before, orderId);
-    o = (await read(s, 'get_order', { order_id: orderId })).sc;
+    o = (await read(s, 'get_order', { order_id: orderId })).doc;
     check(o.status === 'RESOLVED', `${P} update_manual_order: get_order shows RESOLVED`, short(o));
   }
 
@@ -618,7 +638,7 @@ async function checkMutationsDecline(P, s, tag) {
   const phone = `+38094${String(Math.abs(hash(uniq)) % 1e8).padStart(8, '0')}`;
   const text = `e2e ${uniq}: must never arrive`;
   const card0 = await person(s, SB.DemoPersonID);
-  const order0 = (await read(s, 'get_order', { order_id: SB.ManualOrderID })).sc;
+  const order0 = (await read(s, 'get_order', { order_id: SB.ManualOrderID })).doc;
   const chat0 = await chatMessages(s, SB.DemoAccountID);
 
   const cases = [
@@ -649,7 +669,7 @@ async function checkMutationsDecline(P, s, tag) {
 
   const card1 = await person(s, SB.DemoPersonID);
   const chat1 = await chatMessages(s, SB.DemoAccountID);
-  const order1 = (await read(s, 'get_order', { order_id: SB.ManualOrderID })).sc;
+  const order1 = (await read(s, 'get_order', { order_id: SB.ManualOrderID })).doc;
   check(chat1.length === chat0.length && countText(chat1, uniq) === 0,
     `${P} declined send_message/send_template/create_order(notify): the chat is unchanged`, `messages ${chat0.length} → ${chat1.length}`);
   check((await peopleBy(s, { email })).length === 0, `${P} declined create_person: nobody has the email`);

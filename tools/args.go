@@ -191,24 +191,38 @@ func (d *Deps) resolveTag(ctx context.Context, ref string) (leeloo.Tag, error) {
 	return leeloo.Tag{}, argErrorf("no tag %q in this account; tags: %s", ref, strings.Join(names, ", "))
 }
 
-// result is a successful tool result: compact text for the model plus the
-// same facts as structured content.
-func result(text string, structured any) *mcp.CallToolResult {
-	r := &mcp.CallToolResult{Content: []mcp.Content{mcp.NewTextContent(text)}}
-	if structured != nil {
-		r.StructuredContent = structured
-	}
-	return r
+// result is a successful tool result: one text block, the only thing the
+// model reads. Structured content is added only where a client or an app
+// uses it (structuredResult): clients that pass both to the model would
+// otherwise pay for every fact twice.
+func result(text string) *mcp.CallToolResult {
+	return &mcp.CallToolResult{Content: []mcp.Content{mcp.NewTextContent(text)}}
 }
 
-// jsonResult is a result whose text is a one-line head and v as compact
-// JSON, and whose structured content is the same JSON: encoded once by
+// jsonText is a one-line head and v as compact JSON, encoded once by
 // render.JSON, the one output path that cleans every upstream string.
-func jsonResult(head string, v any) *mcp.CallToolResult {
+func jsonText(head string, v any) (string, []byte) {
 	data := render.JSON(v)
 	text := make([]byte, 0, len(head)+1+len(data))
 	text = append(append(append(text, head...), '\n'), data...)
-	return result(string(text), json.RawMessage(data))
+	return string(text), data
+}
+
+// jsonResult is a read's result: the head, then v as compact JSON, in the
+// text alone.
+func jsonResult(head string, v any) *mcp.CallToolResult {
+	text, _ := jsonText(head, v)
+	return result(text)
+}
+
+// structuredResult is jsonResult plus the same JSON as structured content,
+// for the tools whose results an MCP App card draws (CardOf); those tools
+// declare its outputSchema.
+func structuredResult(head string, v any) *mcp.CallToolResult {
+	text, data := jsonText(head, v)
+	r := result(text)
+	r.StructuredContent = json.RawMessage(data)
+	return r
 }
 
 // fmtTime formats a time for the model: UTC, minutes.

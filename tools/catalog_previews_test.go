@@ -176,7 +176,7 @@ func TestListTemplatesSaysVariables(t *testing.T) {
 	h := newToolsHarness(t, guard.ModeOff)
 	h.deps.Catalog = sandboxCatalog(t)
 	r := h.ok("list_templates", map[string]any{"category_id": sandbox.TemplateCategoryID})
-	tpl := byID(t, scList(t, r.SC(t), "templates"), "template_id", sandbox.TemplateID)
+	tpl := byID(t, scList(t, r.Doc(t), "templates"), "template_id", sandbox.TemplateID)
 	assert.Equal(t, []any{"name", "discount"}, tpl["variables"])
 }
 

@@ -2,7 +2,6 @@ package tools
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -61,15 +60,6 @@ func ListCommunicationChannels(d *Deps) Tool {
 	})
 }
 
-// messageOut is one chat message as structured content; the text of the
-// tool result fences the customer's.
-type messageOut struct {
-	ID   string `json:"message_id"`
-	From string `json:"from"`
-	At   string `json:"at"`
-	Text string `json:"text"`
-}
-
 type chatArgs struct {
 	AccountID string `json:"account_id"`
 	Page
@@ -89,23 +79,11 @@ func GetChatMessages(d *Deps) Tool {
 		if err != nil {
 			return nil, err
 		}
-		out := struct {
-			AccountID string       `json:"account_id"`
-			Messages  []messageOut `json:"messages"`
-			pageInfo
-		}{AccountID: a.AccountID, Messages: make([]messageOut, 0, len(msgs)), pageInfo: paging(lo, len(msgs), resp)}
+		page := paging(lo, len(msgs), resp)
 		var b strings.Builder
-		fmt.Fprintf(&b, "Chat %s: %d messages, oldest first. %s %s\n", a.AccountID, len(msgs), out.line(), render.UntrustedNote)
-		for i, m := range render.OldestFirst(msgs) {
-			// The structured copy holds the cleaned text without fence
-			// markers: the encoding cleans every string, so none can forge one.
-			out.Messages = append(out.Messages, messageOut{ID: m.ID, From: render.Speaker(m.Type), At: fmtTime(m.CreatedAt), Text: m.Text})
-			if i > 0 {
-				b.WriteByte('\n')
-			}
-			b.WriteString(render.ChatLine(&m))
-		}
-		return result(b.String(), json.RawMessage(render.JSON(out))), nil
+		fmt.Fprintf(&b, "Chat %s: %d messages, oldest first. %s %s\n", a.AccountID, len(msgs), page.line(), render.UntrustedNote)
+		b.WriteString(render.Transcript(msgs))
+		return result(b.String()), nil
 	})
 }
 

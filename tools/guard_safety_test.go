@@ -75,12 +75,8 @@ func TestGuardPromptInjectionIsData(t *testing.T) {
 			outside := strings.ReplaceAll(text, render.FenceOpen+sandbox.PromptInjectionText+render.FenceClose, "")
 			assert.NotContains(t, outside, sandbox.PromptInjectionText)
 
-			sc, _ := res.StructuredContent.(map[string]any)
-			msgs, _ := sc["messages"].([]any)
-			require.NotEmpty(t, msgs)
-			last := msgs[len(msgs)-1].(map[string]any)
-			assert.Equal(t, "customer", last["from"])
-			assert.Equal(t, sandbox.PromptInjectionText, last["text"], "structured content: the cleaned text, no markup")
+			assert.Nil(t, res.StructuredContent, "the transcript alone: no unfenced copy of the customer's text")
+			assert.True(t, strings.HasSuffix(text, "] customer: "+render.FenceOpen+sandbox.PromptInjectionText+render.FenceClose), text)
 
 			assert.Empty(t, e.writesTo(), "reading a chat sends nothing")
 			assert.Empty(t, el.Messages(), "reading a chat asks nothing")

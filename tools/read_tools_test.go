@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"math"
 	"net/http"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -12,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/leeloo-mcp/leeloo-mcp/guard"
+	"github.com/leeloo-mcp/leeloo-mcp/internal/render"
 	"github.com/leeloo-mcp/leeloo-mcp/leeloo"
 	"github.com/leeloo-mcp/leeloo-mcp/leeloo/sandbox"
 )
@@ -27,8 +29,10 @@ type readCase struct {
 	want []upstream
 	// text must all appear in the text content.
 	text []string
-	// check inspects the structured content.
+	// check inspects the result's JSON document.
 	check func(t *testing.T, sc map[string]any)
+	// checkText inspects a transcript's text.
+	checkText func(t *testing.T, text string)
 	// transcript marks a text that is a rendered transcript rather than the
 	// structured JSON.
 	transcript bool
@@ -76,15 +80,21 @@ func byID(t *testing.T, items []map[string]any, key, id string) map[string]any {
 }
 
 // assertModelView checks what every successful read must give the model:
-// text and structured content, no NOT_DEFINED placeholders, no empty lists,
-// and, unless the text is a transcript, the same facts in both (the text
-// carries the structured JSON).
+// one text, with no structured content beside it (the model would pay for
+// every fact twice), no NOT_DEFINED placeholders and, unless the text is a
+// transcript, its facts as one compact JSON document after the head line
+// with no empty lists.
 func assertModelView(t *testing.T, r toolResult, transcript bool) {
 	t.Helper()
 	assert.NotContains(t, r.Text(), leeloo.NotDefined)
-	assert.NotContains(t, string(r.StructuredContent), leeloo.NotDefined)
+	assert.Empty(t, r.StructuredContent, "a read's facts are in its text alone")
+	require.Len(t, r.Content, 1, "one text block")
+	if transcript {
+		return
+	}
+	raw := r.TextJSON(t)
 	var doc any
-	require.NoError(t, json.Unmarshal(r.StructuredContent, &doc))
+	require.NoError(t, json.Unmarshal(raw, &doc))
 	walkSchema("", doc, func(path string, obj map[string]any) {
 		for k, v := range obj {
 			if l, isList := v.([]any); isList {
@@ -92,12 +102,32 @@ func assertModelView(t *testing.T, r toolResult, transcript bool) {
 			}
 		}
 	})
-	if transcript {
-		return
-	}
 	var compact bytes.Buffer
-	require.NoError(t, json.Compact(&compact, r.StructuredContent))
-	assert.Contains(t, r.Text(), compact.String(), "the text carries the structured facts")
+	require.NoError(t, json.Compact(&compact, raw))
+	assert.Equal(t, compact.String(), string(raw), "the JSON is compact")
+	assert.True(t, strings.HasSuffix(r.Text(), string(raw)), "the JSON ends the text")
+}
+
+// parseChatLine splits a transcript line, "[time] from: text", into its
+// time, speaker and text without the untrusted-text fence.
+func parseChatLine(t *testing.T, line string) (at, from, text string) {
+	t.Helper()
+	m := regexp.MustCompile(`^\[([0-9-]+ [0-9:]+Z)\] (\w+): (.*)$`).FindStringSubmatch(line)
+	require.NotNil(t, m, "not a transcript line: %q", line)
+	text = m[3]
+	if inner, ok := strings.CutPrefix(text, render.FenceOpen); ok {
+		text, ok = strings.CutSuffix(inner, render.FenceClose)
+		require.True(t, ok, "an unclosed fence in %q", line)
+	}
+	return m[1], m[2], text
+}
+
+// transcriptLines are a chat transcript's message lines, after its head.
+func transcriptLines(t *testing.T, text string) []string {
+	t.Helper()
+	lines := strings.Split(text, "\n")
+	require.Greater(t, len(lines), 1, "no message lines in %q", text)
+	return lines[1:]
 }
 
 func TestReadTools(t *testing.T) {
@@ -296,31 +326,19 @@ func TestReadTools(t *testing.T) {
 					"[2026-03-02 04:03Z] us: Hi Mark! Yes, the night cream is back in stock: $29.\n" +
 					"[2026-03-02 04:07Z] customer: <untrusted-customer-text>" + sandbox.PromptInjectionText + "</untrusted-customer-text>",
 			},
-			check: func(t *testing.T, sc map[string]any) {
-				msgs := scList(t, sc, "messages")
-				require.Len(t, msgs, 3)
-				assert.Equal(t, sandbox.InjectionAccountID, sc["account_id"])
-				var from []any
-				for _, m := range msgs {
-					from = append(from, m["from"])
-				}
-				assert.Equal(t, []any{"customer", "us", "customer"}, from)
-				assert.Equal(t, sandbox.PromptInjectionText, msgs[2]["text"], "structured content holds the cleaned text; the model's text fences it")
-				assert.Equal(t, "Hi Mark! Yes, the night cream is back in stock: $29.", msgs[1]["text"], "our own text is not fenced")
-			},
 		},
 		{
 			name: "get_chat_messages pages the newest messages, oldest first",
 			tool: "get_chat_messages", args: map[string]any{"account_id": demoAcc, "limit": 3}, transcript: true,
 			want: []upstream{pq("/communication-channels/"+demoAcc+"/chat-messages", "limit=3&offset=0")},
 			text: []string{"3 messages, oldest first. 9 in all; more with offset=3."},
-			check: func(t *testing.T, sc map[string]any) {
-				msgs := scList(t, sc, "messages")
-				require.Len(t, msgs, 3)
-				assert.Equal(t, "us", msgs[0]["from"])
-				assert.Equal(t, "Хочу замовити ще набір «Зволоження» для мами 🙂", msgs[2]["text"])
-				for i := 1; i < len(msgs); i++ {
-					assert.Less(t, msgs[i-1]["at"], msgs[i]["at"], "oldest first")
+			checkText: func(t *testing.T, text string) {
+				lines := transcriptLines(t, text)
+				require.Len(t, lines, 3)
+				assert.Regexp(t, `^\[[0-9-]+ [0-9:]+Z\] us: `, lines[0])
+				assert.True(t, strings.HasSuffix(lines[2], "customer: <untrusted-customer-text>Хочу замовити ще набір «Зволоження» для мами 🙂</untrusted-customer-text>"), lines[2])
+				for i := 1; i < len(lines); i++ {
+					assert.Less(t, lines[i-1][:19], lines[i][:19], "oldest first")
 				}
 			},
 		},
@@ -462,7 +480,10 @@ func TestReadTools(t *testing.T) {
 			}
 			assertModelView(t, r, c.transcript)
 			if c.check != nil {
-				c.check(t, r.SC(t))
+				c.check(t, r.Doc(t))
+			}
+			if c.checkText != nil {
+				c.checkText(t, r.Text())
 			}
 			assert.Empty(t, h.writes(), "a read tool wrote to Leeloo")
 		})
@@ -646,7 +667,7 @@ func TestReadToolsPageThrough(t *testing.T) {
 	offset, pages := 0, 0
 	for {
 		r := h.ok("list_orders", map[string]any{"limit": 25, "offset": offset})
-		sc := r.SC(t)
+		sc := r.Doc(t)
 		for _, o := range scList(t, sc, "orders") {
 			id := o["order_id"].(string)
 			assert.False(t, seen[id], "order %s on two pages", id)
@@ -661,7 +682,7 @@ func TestReadToolsPageThrough(t *testing.T) {
 		offset = int(next.(float64))
 		require.Less(t, pages, 10, "paging does not end")
 	}
-	assert.Equal(t, int(h.ok("list_orders", map[string]any{"limit": 1}).SC(t)["total"].(float64)), len(seen))
+	assert.Equal(t, int(h.ok("list_orders", map[string]any{"limit": 1}).Doc(t)["total"].(float64)), len(seen))
 	assert.Empty(t, h.writes())
 }
 

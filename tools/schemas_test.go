@@ -15,6 +15,7 @@ import (
 // gives for every tool's arguments.
 func TestPrecomputedSchemasFresh(t *testing.T) {
 	All(&Deps{})
+	FunnelOutputSchema()
 	want := map[string]json.RawMessage{}
 	reflectors.Range(func(k, v any) bool {
 		want[k.(string)] = v.(func() json.RawMessage)()

@@ -16,6 +16,7 @@ import (
 
 	"github.com/leeloo-mcp/leeloo-mcp/events"
 	"github.com/leeloo-mcp/leeloo-mcp/guard"
+	"github.com/leeloo-mcp/leeloo-mcp/internal/testutil"
 	"github.com/leeloo-mcp/leeloo-mcp/leeloo"
 	"github.com/leeloo-mcp/leeloo-mcp/leeloo/sandbox"
 	"github.com/leeloo-mcp/leeloo-mcp/tools"
@@ -139,13 +140,26 @@ func (r toolResult) Text() string {
 	return b.String()
 }
 
-// SC decodes the structured content into a generic map.
-func (r toolResult) SC(t *testing.T) map[string]any {
+// Doc decodes the result's JSON document into a generic map: the
+// structured content where the tool sends one (writes, previews, the
+// funnel card's figures), else the JSON a read carries in its text after
+// the head line.
+func (r toolResult) Doc(t *testing.T) map[string]any {
 	t.Helper()
-	require.NotEmpty(t, r.StructuredContent, "no structuredContent in %s", r.raw)
 	var m map[string]any
-	require.NoError(t, json.Unmarshal(r.StructuredContent, &m))
+	if len(r.StructuredContent) > 0 {
+		require.NoError(t, json.Unmarshal(r.StructuredContent, &m))
+		return m
+	}
+	require.NoError(t, json.Unmarshal(r.TextJSON(t), &m), "the text's JSON in %s", r.raw)
 	return m
+}
+
+// TextJSON is the JSON document in a read's text: everything after the
+// one-line head.
+func (r toolResult) TextJSON(t *testing.T) json.RawMessage {
+	t.Helper()
+	return testutil.TextJSON(t, r.Text())
 }
 
 // call calls a tool through the MCP layer. Any JSON-RPC error fails the

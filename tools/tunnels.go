@@ -2,6 +2,7 @@ package tools
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"math"
 
@@ -91,7 +92,10 @@ func pct(a, b float64) float64 {
 	return math.Round(a/b*1000) / 10
 }
 
-func statsResult(label string, items []leeloo.TunnelStats) *mcp.CallToolResult {
+// statsResult is a stats tool's result. To a client that renders MCP Apps
+// it also carries the figures as structured content, which the funnel card
+// draws (FunnelOutputSchema); every other client gets the text alone.
+func statsResult(ctx context.Context, label string, items []leeloo.TunnelStats) *mcp.CallToolResult {
 	var sum leeloo.TunnelStats
 	for _, s := range items {
 		sum = sum.Add(s)
@@ -105,8 +109,16 @@ func statsResult(label string, items []leeloo.TunnelStats) *mcp.CallToolResult {
 	if sum.TotalExpenses > 0 {
 		out.ROI = pct(sum.TotalSale-sum.TotalExpenses, sum.TotalExpenses)
 	}
+	if guard.ClientShowsApps(ctx) {
+		return structuredResult(label+" (totalSale in USD).", out)
+	}
 	return jsonResult(label+" (totalSale in USD).", out)
 }
+
+// FunnelOutputSchema is the outputSchema of the tools the funnel card
+// draws, listed only to clients that render MCP Apps (the only ones given
+// the structured content it describes).
+func FunnelOutputSchema() json.RawMessage { return schemaOf[statsOut]() }
 
 // GetTunnelsStats is get_tunnels_stats: GET /tunnels/stats.
 func GetTunnelsStats(d *Deps) Tool {
@@ -118,7 +130,7 @@ func GetTunnelsStats(d *Deps) Tool {
 		if err != nil {
 			return nil, err
 		}
-		return statsResult("All tunnels", st), nil
+		return statsResult(ctx, "All tunnels", st), nil
 	})
 }
 
@@ -135,7 +147,7 @@ func GetTunnelStats(d *Deps) Tool {
 		if err != nil {
 			return nil, err
 		}
-		return statsResult("Tunnel "+a.TunnelID, st), nil
+		return statsResult(ctx, "Tunnel "+a.TunnelID, st), nil
 	})
 }
 

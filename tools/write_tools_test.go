@@ -23,19 +23,21 @@ type writeCase struct {
 	check func(t *testing.T, h *toolsHarness, r toolResult, sc map[string]any)
 }
 
-// lastMessage reads an account's newest chat message through get_chat_messages.
+// lastMessage reads an account's newest chat message through
+// get_chat_messages: its time ("at"), speaker ("from") and text, unfenced.
 func lastMessage(t *testing.T, h *toolsHarness, accountID string) map[string]any {
 	t.Helper()
 	r := h.ok("get_chat_messages", map[string]any{"account_id": accountID, "limit": 1})
-	msgs := scList(t, r.SC(t), "messages")
-	require.Len(t, msgs, 1)
-	return msgs[0]
+	lines := transcriptLines(t, r.Text())
+	require.Len(t, lines, 1)
+	at, from, text := parseChatLine(t, lines[0])
+	return map[string]any{"at": at, "from": from, "text": text}
 }
 
 // personCard reads a person through get_person.
 func personCard(t *testing.T, h *toolsHarness, personID string) map[string]any {
 	t.Helper()
-	return h.ok("get_person", map[string]any{"person_id": personID}).SC(t)
+	return h.ok("get_person", map[string]any{"person_id": personID}).Doc(t)
 }
 
 // id24 requires v to be a Leeloo id and returns it.
@@ -71,7 +73,7 @@ func TestWriteTools(t *testing.T) {
 				acc := scList(t, card, "accounts")[0]
 				assert.Equal(t, aid, acc["account_id"])
 				assert.Equal(t, "MANUAL", acc["channel"])
-				assert.Equal(t, pid, h.ok("get_person_by_account", map[string]any{"account_id": aid}).SC(t)["person_id"])
+				assert.Equal(t, pid, h.ok("get_person_by_account", map[string]any{"account_id": aid}).Doc(t)["person_id"])
 			},
 		},
 		{
@@ -160,12 +162,12 @@ func TestWriteTools(t *testing.T) {
 			check: func(t *testing.T, h *toolsHarness, r toolResult, sc map[string]any) {
 				oid := id24(t, sc["order_id"])
 				assert.Equal(t, "Created order "+oid+" (Курс «Догляд за шкірою 30 днів» 49 USD, OPENED).", r.Text())
-				o := h.ok("get_order", map[string]any{"order_id": oid}).SC(t)
+				o := h.ok("get_order", map[string]any{"order_id": oid}).Doc(t)
 				assert.Equal(t, "OPENED", o["status"])
 				assert.Equal(t, "MANUAL", o["payment_method"])
 				assert.EqualValues(t, 49, o["price"])
 				byID(t, scList(t, personCard(t, h, demo), "orders"), "order_id", oid)
-				assert.Equal(t, oid, scList(t, h.ok("list_orders", map[string]any{"limit": 1}).SC(t), "orders")[0]["order_id"], "newest first")
+				assert.Equal(t, oid, scList(t, h.ok("list_orders", map[string]any{"limit": 1}).Doc(t), "orders")[0]["order_id"], "newest first")
 				m := lastMessage(t, h, demoAcc)
 				assert.Equal(t, "us", m["from"])
 				assert.Equal(t, "Ваше замовлення «Курс «Догляд за шкірою 30 днів»» на суму 49 USD створено. Дякуємо!", m["text"])
@@ -183,7 +185,7 @@ func TestWriteTools(t *testing.T) {
 				"transactionDate":"2026-03-02T10:00:00.000Z","offerId":"` + sandbox.OfferID + `","isNotifyAccount":"false","personId":"` + demo + `"}`,
 			check: func(t *testing.T, h *toolsHarness, r toolResult, sc map[string]any) {
 				oid := id24(t, sc["order_id"])
-				assert.Equal(t, "OPENED", h.ok("get_order", map[string]any{"order_id": oid}).SC(t)["status"])
+				assert.Equal(t, "OPENED", h.ok("get_order", map[string]any{"order_id": oid}).Doc(t)["status"])
 				assert.Equal(t, "customer", lastMessage(t, h, demoAcc)["from"], "nobody was notified")
 			},
 		},
@@ -199,7 +201,7 @@ func TestWriteTools(t *testing.T) {
 			check: func(t *testing.T, h *toolsHarness, r toolResult, sc map[string]any) {
 				assert.Equal(t, map[string]any{"order_id": sandbox.ManualOrderID, "status": "RESOLVED"}, sc)
 				assert.Equal(t, "Order "+sandbox.ManualOrderID+" is now RESOLVED.", r.Text())
-				o := h.ok("get_order", map[string]any{"order_id": sandbox.ManualOrderID}).SC(t)
+				o := h.ok("get_order", map[string]any{"order_id": sandbox.ManualOrderID}).Doc(t)
 				assert.Equal(t, "RESOLVED", o["status"])
 				assert.Equal(t, "2026-03-02 10:00Z", o["updated"])
 			},
@@ -212,7 +214,7 @@ func TestWriteTools(t *testing.T) {
 			body: `{"status":"REJECTED","paymentDate":"2026-03-02 10:00"}`,
 			check: func(t *testing.T, h *toolsHarness, r toolResult, sc map[string]any) {
 				assert.Equal(t, "REJECTED", sc["status"])
-				assert.Equal(t, "REJECTED", h.ok("get_order", map[string]any{"order_id": sandbox.ManualOrderID}).SC(t)["status"])
+				assert.Equal(t, "REJECTED", h.ok("get_order", map[string]any{"order_id": sandbox.ManualOrderID}).Doc(t)["status"])
 			},
 		},
 		{
@@ -237,7 +239,7 @@ func TestWriteTools(t *testing.T) {
 				assert.Equal(t, map[string]any{"person_id": demo, "tag_id": sandbox.VIPTagID}, sc)
 				assert.Equal(t, `Tag "VIP" removed from person `+demo+`.`, r.Text())
 				assert.Equal(t, []string{"Customer"}, scStrings(personCard(t, h, demo), "tags"))
-				for _, p := range scList(t, h.ok("search_people", map[string]any{"tags": []string{"VIP"}, "limit": 100}).SC(t), "people") {
+				for _, p := range scList(t, h.ok("search_people", map[string]any{"tags": []string{"VIP"}, "limit": 100}).Doc(t), "people") {
 					assert.NotEqual(t, demo, p["person_id"])
 				}
 			},
@@ -252,7 +254,7 @@ func TestWriteTools(t *testing.T) {
 				assert.Equal(t, map[string]any{"account_id": sandbox.InstagramAccountID, "tunnel_id": sandbox.TunnelID}, sc)
 				assert.Contains(t, r.Text(), `"Софія Бондаренко" on INSTAGRAM`)
 				assert.Contains(t, r.Text(), `tunnel "Lumi: основна воронка"`)
-				card := h.ok("get_person_by_account", map[string]any{"account_id": sandbox.InstagramAccountID}).SC(t)
+				card := h.ok("get_person_by_account", map[string]any{"account_id": sandbox.InstagramAccountID}).Doc(t)
 				tun := byID(t, scList(t, card, "tunnels"), "tunnel_id", sandbox.TunnelID)
 				assert.Equal(t, sandbox.InstagramAccountID, tun["account_id"])
 			},
@@ -294,7 +296,7 @@ func TestWriteTools(t *testing.T) {
 			check: func(t *testing.T, h *toolsHarness, r toolResult, sc map[string]any) {
 				assert.EqualValues(t, map[string]any{"count_to_process": float64(2)}, sc)
 				assert.Equal(t, "Leeloo accepted 2 contacts for processing.", r.Text())
-				found := scList(t, h.ok("search_people", map[string]any{"phone": "+380930000001"}).SC(t), "people")
+				found := scList(t, h.ok("search_people", map[string]any{"phone": "+380930000001"}).Doc(t), "people")
 				require.Len(t, found, 1)
 				assert.Equal(t, "Ivan Test", found[0]["name"])
 				assert.ElementsMatch(t, []string{"Lead", "VIP"}, scStrings(found[0], "tags"))
@@ -359,7 +361,7 @@ func TestWriteTools(t *testing.T) {
 			assert.Equal(t, "application/json", w.ContentType)
 			jsonEq(t, c.body, w.Body, "request body")
 			assert.NotContains(t, r.Text(), "DRY RUN")
-			c.check(t, h, r, r.SC(t))
+			c.check(t, h, r, r.Doc(t))
 			assert.Len(t, h.writes(), 1, "the follow-up reads wrote nothing")
 		})
 	}
@@ -518,7 +520,7 @@ func TestWriteToolsNonManualOrder(t *testing.T) {
 		r := h.fail("update_manual_order", args)
 		assert.Contains(t, r.Text(), "paid through WAYFORPAY, not a manual order")
 		assert.Empty(t, h.writes())
-		assert.Equal(t, "SUCCESS", h.ok("get_order", map[string]any{"order_id": sandbox.PaidOrderID}).SC(t)["status"])
+		assert.Equal(t, "SUCCESS", h.ok("get_order", map[string]any{"order_id": sandbox.PaidOrderID}).Doc(t)["status"])
 	}
 }
 

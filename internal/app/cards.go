@@ -46,6 +46,7 @@ func registerCards(srv *server.MCPServer, deps *tools.Deps, selected []tools.Too
 				}}, nil
 			})
 	}
+	funnelOutput := tools.FunnelOutputSchema()
 	server.WithToolFilter(func(ctx context.Context, ts []mcp.Tool) []mcp.Tool {
 		apps := guard.ClientShowsApps(ctx)
 		out := make([]mcp.Tool, 0, len(ts))
@@ -55,6 +56,9 @@ func registerCards(srv *server.MCPServer, deps *tools.Deps, selected []tools.Too
 			}
 			if uri := cardOf[t.Name]; uri != "" && apps {
 				t.Meta = mcp.NewMetaFromMap(map[string]any{"ui": map[string]any{"resourceUri": uri}})
+				if uri == tools.FunnelCardURI {
+					t.RawOutputSchema = funnelOutput
+				}
 			}
 			out = append(out, t)
 		}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/mark3labs/mcp-go/client"
@@ -131,4 +132,82 @@ func TestApprovalCard(t *testing.T) {
 			assert.True(t, r.IsError, "approval_decide is not callable without MCP Apps")
 		}
 	})
+}
+
+// TestFunnelCardStructuredContent: the stats tools carry their figures as
+// structured content, with an outputSchema, only for a client that renders
+// MCP Apps (the funnel card draws them); any other client gets the text
+// alone, and neither the schema nor a second copy of the figures.
+func TestFunnelCardStructuredContent(t *testing.T) {
+	t.Parallel()
+	s := startHTTP(t, nil, "--sandbox", "--transport", "http")
+	var schema struct {
+		Properties map[string]struct {
+			Type string `json:"type"`
+		} `json:"properties"`
+		Required             []string `json:"required"`
+		AdditionalProperties *bool    `json:"additionalProperties"`
+	}
+	require.NoError(t, json.Unmarshal(tools.FunnelOutputSchema(), &schema))
+	require.Contains(t, schema.Required, "shows", "the card's first figure is required")
+	for _, apps := range []bool{true, false} {
+		t.Run(map[bool]string{true: "MCP Apps host", false: "plain client"}[apps], func(t *testing.T) {
+			ctx, cancel := context.WithTimeout(context.Background(), waitLimit)
+			defer cancel()
+			c := streamableClient(t, ctx, s.base, nil)
+			if apps {
+				initializeApps(t, ctx, c, "2025-06-18")
+			} else {
+				initialize(t, ctx, c, "2025-06-18")
+			}
+			list, err := c.ListTools(ctx, mcp.ListToolsRequest{})
+			require.NoError(t, err)
+			raw, err := json.Marshal(list)
+			require.NoError(t, err)
+			for _, name := range []string{"get_tunnels_stats", "get_tunnel_stats"} {
+				tl := toolByName(list.Tools, name)
+				require.NotNil(t, tl, name)
+				b, err := json.Marshal(tl)
+				require.NoError(t, err)
+				var wire struct {
+					OutputSchema json.RawMessage `json:"outputSchema"`
+				}
+				require.NoError(t, json.Unmarshal(b, &wire))
+				if apps {
+					assert.JSONEq(t, string(tools.FunnelOutputSchema()), string(wire.OutputSchema), name)
+				} else {
+					assert.Empty(t, wire.OutputSchema, name)
+				}
+			}
+			if !apps {
+				assert.NotContains(t, string(raw), "outputSchema", "no tool lists an outputSchema to a plain client")
+			}
+
+			res := callTool(t, ctx, c, "get_tunnels_stats", `{}`)
+			require.False(t, res.IsError, text(res))
+			body := text(res)
+			figures := body[strings.Index(body, "\n")+1:]
+			if !apps {
+				assert.Nil(t, res.StructuredContent)
+				return
+			}
+			sc, err := json.Marshal(res.StructuredContent)
+			require.NoError(t, err)
+			assert.JSONEq(t, figures, string(sc), "the card draws what the model reads")
+			var got map[string]any
+			require.NoError(t, json.Unmarshal(sc, &got))
+			for _, k := range schema.Required {
+				assert.Contains(t, got, k)
+			}
+			for k, v := range got {
+				p, ok := schema.Properties[k]
+				if assert.True(t, ok, "%s is not in the outputSchema", k) {
+					_, isNum := v.(float64)
+					assert.True(t, isNum && (p.Type == "integer" || p.Type == "number"), "%s: %v is not a %s", k, v, p.Type)
+				}
+			}
+			require.NotNil(t, schema.AdditionalProperties)
+			assert.False(t, *schema.AdditionalProperties)
+		})
+	}
 }

@@ -22,6 +22,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/leeloo-mcp/leeloo-mcp/events"
+	"github.com/leeloo-mcp/leeloo-mcp/internal/testutil"
 	"github.com/leeloo-mcp/leeloo-mcp/leeloo/sandbox"
 )
 
@@ -42,7 +43,7 @@ func webhookURLOf(t *testing.T, ctx context.Context, c *client.Client) string {
 	t.Helper()
 	res := callTool(t, ctx, c, "webhook_url", `{}`)
 	require.False(t, res.IsError, text(res))
-	u, _ := res.StructuredContent.(map[string]any)["webhook_url"].(string)
+	u, _ := testutil.TextDoc(t, text(res))["webhook_url"].(string)
 	require.NotEmpty(t, u, text(res))
 	assert.Contains(t, text(res), "settings, Leeloo API")
 	return u
