@@ -36,15 +36,6 @@ func LogCall(d *Deps) Tool {
 		if err := checkID("account_id", a.AccountID, render.AccountIDs); err != nil {
 			return nil, err
 		}
-		a.Status, a.Type = strings.ToUpper(a.Status), strings.ToUpper(a.Type)
-		switch a.Status {
-		case leeloo.CallTalking, leeloo.CallSuccess, leeloo.CallNoAnswer, leeloo.CallClosedBySystem:
-		default:
-			return nil, argErrorf("status must be TALKING, SUCCESS, NO_ANSWER or CLOSED_BY_SYSTEM, not %q", a.Status)
-		}
-		if a.Type != leeloo.CallInbound && a.Type != leeloo.CallOutbound {
-			return nil, argErrorf("type must be INBOUND or OUTBOUND, not %q", a.Type)
-		}
 		if strings.TrimSpace(a.From) == "" || strings.TrimSpace(a.To) == "" {
 			return nil, argErrorf("from and to are required")
 		}

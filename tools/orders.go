@@ -197,10 +197,6 @@ func UpdateManualOrder(d *Deps) Tool {
 		if err := checkID("order_id", a.OrderID, render.OrderIDs); err != nil {
 			return nil, err
 		}
-		a.Status = strings.ToUpper(strings.TrimSpace(a.Status))
-		if a.Status != leeloo.OrderResolved && a.Status != leeloo.OrderRejected {
-			return nil, argErrorf("status must be RESOLVED or REJECTED, not %q", a.Status)
-		}
 		a.Currency = strings.ToUpper(strings.TrimSpace(a.Currency))
 		paid := d.now().UTC()
 		if a.PaymentDate == "" {
