@@ -15,12 +15,13 @@ import (
 	"github.com/leeloo-mcp/leeloo-mcp/leeloo"
 )
 
-// Paging limits shared by list tools.
-const (
-	defaultLimit = 20
-	maxLimit     = 100
-	maxTextRunes = 4096
-)
+// defaultLimit is a list's page size when limit is not given; the bounds of
+// limit and offset are the schema's (Page).
+const defaultLimit = 20
+
+// maxTextRunes is the limit of text the model writes, as the schemas' tags
+// say it (maxLength=4096), for the limit a tag cannot state.
+const maxTextRunes = 4096
 
 // Page is the paging arguments of list tools.
 type Page struct {
@@ -129,15 +130,6 @@ func checkEmail(field, v string) error {
 func checkText(field, s string, required bool) error {
 	if required && strings.TrimSpace(s) == "" {
 		return argErrorf("%s must not be empty", field)
-	}
-	return nil
-}
-
-// checkVariable bounds a template variable: the values of a map, which the
-// reflected schema leaves open, so this is the limit's only check for them.
-func checkVariable(field, s string) error {
-	if n := len([]rune(s)); n > maxTextRunes {
-		return argErrorf("%s is %d characters; the limit is %d", field, n, maxTextRunes)
 	}
 	return nil
 }

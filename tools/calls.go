@@ -3,8 +3,6 @@ package tools
 import (
 	"context"
 	"fmt"
-	"net/url"
-	"strings"
 
 	"github.com/leeloo-mcp/leeloo-mcp/guard"
 	"github.com/leeloo-mcp/leeloo-mcp/internal/render"
@@ -20,7 +18,7 @@ type logCallArgs struct {
 	Duration   int    `json:"duration_seconds" jsonschema:"minimum=0"`
 	Status     string `json:"status" jsonschema:"enum=TALKING,enum=SUCCESS,enum=NO_ANSWER,enum=CLOSED_BY_SYSTEM"`
 	Type       string `json:"type" jsonschema:"enum=INBOUND,enum=OUTBOUND"`
-	RecordLink string `json:"record_link,omitempty"`
+	RecordLink string `json:"record_link,omitempty" jsonschema:"pattern=^https?://[^\\s/?#]+"`
 	controlsHolder
 }
 
@@ -36,8 +34,11 @@ func LogCall(d *Deps) Tool {
 		if err := checkID("account_id", a.AccountID, render.AccountIDs); err != nil {
 			return nil, err
 		}
-		if strings.TrimSpace(a.From) == "" || strings.TrimSpace(a.To) == "" {
-			return nil, argErrorf("from and to are required")
+		if err := checkText("from", a.From, true); err != nil {
+			return nil, err
+		}
+		if err := checkText("to", a.To, true); err != nil {
+			return nil, err
 		}
 		from, err := leeloo.NormalizePhone(a.From)
 		if err != nil {
@@ -48,11 +49,6 @@ func LogCall(d *Deps) Tool {
 			return nil, argErrorf("to: %v", err)
 		}
 		a.From, a.To = from, to
-		if a.RecordLink != "" {
-			if u, err := url.Parse(a.RecordLink); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-				return nil, argErrorf("record_link %q is not an http(s) URL", a.RecordLink)
-			}
-		}
 		when, err := parseDate("date", a.Date)
 		if err != nil {
 			return nil, err

@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/invopop/jsonschema"
 	"github.com/mark3labs/mcp-go/mcp"
 
 	"github.com/leeloo-mcp/leeloo-mcp/guard"
@@ -76,10 +77,21 @@ func ListTemplates(d *Deps) Tool {
 	})
 }
 
+// templateVariables are send_template's variables: text the customer reads,
+// each value bounded like any other text the model writes. A map field's
+// tags cannot bound its values, so JSONSchemaExtend states it in the schema.
+type templateVariables map[string]string
+
+// JSONSchemaExtend gives the values the schema's text limit (maxLength).
+func (templateVariables) JSONSchemaExtend(s *jsonschema.Schema) {
+	max := uint64(maxTextRunes)
+	s.AdditionalProperties = &jsonschema.Schema{Type: "string", MaxLength: &max}
+}
+
 type sendTemplateArgs struct {
 	AccountID  string            `json:"account_id"`
 	TemplateID string            `json:"template_id"`
-	Variables  map[string]string `json:"variables,omitempty"`
+	Variables  templateVariables `json:"variables,omitempty"`
 	guard.DuplicateControl
 	controlsHolder
 }
@@ -98,10 +110,7 @@ func SendTemplate(d *Deps) Tool {
 			return nil, err
 		}
 		keys := make([]string, 0, len(a.Variables))
-		for k, v := range a.Variables {
-			if err := checkVariable("variable "+k, v); err != nil {
-				return nil, err
-			}
+		for k := range a.Variables {
 			keys = append(keys, k)
 		}
 		sort.Strings(keys)

@@ -167,6 +167,8 @@ func collect(e *jsonschema.ValidationError, out *[]string) {
 		*out = append(*out, fmt.Sprintf("%s must be at most %v", field, want))
 	case *kind.MaxLength:
 		*out = append(*out, fmt.Sprintf("%s is %d characters; the limit is %d", field, k.Got, k.Want))
+	case *kind.Pattern:
+		*out = append(*out, fmt.Sprintf("%s %q does not match the pattern %s", field, k.Got, k.Want))
 	case *kind.MinItems:
 		*out = append(*out, fmt.Sprintf("%s needs at least %d items", field, k.Want))
 	case *kind.MaxItems:

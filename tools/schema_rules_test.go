@@ -1,0 +1,107 @@
+package tools_test
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/leeloo-mcp/leeloo-mcp/guard"
+	"github.com/leeloo-mcp/leeloo-mcp/leeloo/sandbox"
+)
+
+// publishedSchema is a tool's input schema as tools/list publishes it.
+func publishedSchema(t *testing.T, h *toolsHarness, tool string) map[string]any {
+	t.Helper()
+	for _, tl := range h.all {
+		if tl.Tool.Name == tool {
+			var s map[string]any
+			require.NoError(t, json.Unmarshal(tl.Tool.RawInputSchema, &s))
+			return s
+		}
+	}
+	require.FailNow(t, "no tool "+tool)
+	return nil
+}
+
+// schemaAt is the value at a path of property names and keywords.
+func schemaAt(s map[string]any, path ...string) any {
+	var v any = s
+	for _, p := range path {
+		m, ok := v.(map[string]any)
+		if !ok {
+			return nil
+		}
+		v = m[p]
+	}
+	return v
+}
+
+// TestSchemaStatesEveryArgumentRule: a rule the tools enforce on one
+// argument is in its published schema, where the model reads it before
+// calling, and the validator (tools/validate.go) is its one check.
+func TestSchemaStatesEveryArgumentRule(t *testing.T) {
+	h := newToolsHarness(t, guard.ModeOff)
+	cases := []struct {
+		tool string
+		path []string
+		want any
+	}{
+		{"update_manual_order", []string{"properties", "status", "enum"}, []any{"RESOLVED", "REJECTED"}},
+		{"log_call", []string{"properties", "status", "enum"}, []any{"TALKING", "SUCCESS", "NO_ANSWER", "CLOSED_BY_SYSTEM"}},
+		{"log_call", []string{"properties", "type", "enum"}, []any{"INBOUND", "OUTBOUND"}},
+		{"log_call", []string{"properties", "record_link", "pattern"}, `^https?://[^\s/?#]+`},
+		{"send_template", []string{"properties", "variables", "additionalProperties", "maxLength"}, 4096.0},
+	}
+	for _, c := range cases {
+		t.Run(c.tool+" "+strings.Join(c.path[1:], "."), func(t *testing.T) {
+			assert.Equal(t, c.want, schemaAt(publishedSchema(t, h, c.tool), c.path...))
+		})
+	}
+}
+
+// TestSchemaRefusalsSayTheRule: what the schema refuses is refused in the
+// validator's words, before the handler runs and before anything is sent:
+// enums are exact (the schema lists the values; no handler folds case).
+func TestSchemaRefusalsSayTheRule(t *testing.T) {
+	call := func(kv ...any) map[string]any {
+		m := map[string]any{"user_id": sandbox.UserID, "account_id": sandbox.DemoAccountID, "from": "+380671234567", "to": "+380441234567",
+			"date": "2026-03-02T11:00:00+02:00", "duration_seconds": 30, "status": "SUCCESS", "type": "OUTBOUND"}
+		for i := 0; i < len(kv); i += 2 {
+			m[kv[i].(string)] = kv[i+1]
+		}
+		return m
+	}
+	cases := []struct {
+		name string
+		tool string
+		args map[string]any
+		msg  string
+	}{
+		{"lowercase order status", "update_manual_order", map[string]any{"order_id": sandbox.ManualOrderID, "status": "resolved"},
+			"status must be one of RESOLVED, REJECTED, not resolved"},
+		{"lowercase call status", "log_call", call("status", "success"), "status must be one of TALKING, SUCCESS, NO_ANSWER, CLOSED_BY_SYSTEM, not success"},
+		{"lowercase call type", "log_call", call("type", "outbound"), "type must be one of INBOUND, OUTBOUND, not outbound"},
+		{"record link not http", "log_call", call("record_link", "ftp://calls.example.com/1.mp3"),
+			`record_link "ftp://calls.example.com/1.mp3" does not match the pattern ^https?://[^\s/?#]+`},
+		{"record link without a host", "log_call", call("record_link", "https:///1.mp3"), "record_link"},
+		{"blank from", "log_call", call("from", "  "), "from must not be empty"},
+		{"template variable too long", "send_template", map[string]any{"account_id": sandbox.DemoAccountID, "template_id": sandbox.TemplateID,
+			"variables": map[string]any{"name": strings.Repeat("я", 4097)}}, "variables.name is 4097 characters; the limit is 4096"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			h := newToolsHarness(t, guard.ModeOff)
+			r := h.fail(c.tool, c.args)
+			assert.Contains(t, r.Text(), c.msg)
+			assert.Empty(t, h.writes())
+		})
+	}
+	t.Run("an http(s) record link passes", func(t *testing.T) {
+		h := newToolsHarness(t, guard.ModeOff)
+		h.ok("log_call", call("record_link", "https://calls.example.com/1.mp3"))
+		require.Len(t, h.writes(), 1)
+	})
+}
