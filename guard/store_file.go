@@ -44,24 +44,6 @@ func NewFileStore(path string, opts FileOptions) Store {
 	return &localStore{kv: &fileKV{path: path, timeout: opts.LockTimeout, now: opts.Now}}
 }
 
-// DefaultStatePath is the embedded store's file: under $XDG_STATE_HOME, else
-// ~/.local/state.
-func DefaultStatePath(getenv func(string) string) (string, error) {
-	dir := getenv("XDG_STATE_HOME")
-	if dir == "" || !filepath.IsAbs(dir) {
-		home := getenv("HOME")
-		if home == "" {
-			h, err := os.UserHomeDir()
-			if err != nil {
-				return "", fmt.Errorf("no state directory: set XDG_STATE_HOME or HOME, or pass --state: %w", err)
-			}
-			home = h
-		}
-		dir = filepath.Join(home, ".local", "state")
-	}
-	return filepath.Join(dir, "leeloo-mcp", "guard.db"), nil
-}
-
 var (
 	bucketKV  = []byte("kv")
 	bucketExp = []byte("exp") // 8 bytes unix nanoseconds of expiry + key -> nothing

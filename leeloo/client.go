@@ -429,19 +429,6 @@ func listQuery(o *ListOptions) url.Values {
 	return q
 }
 
-// Environment variables OptionsFromEnv reads.
-const (
-	EnvToken   = "LEELOO_API_TOKEN"
-	EnvBaseURL = "LEELOO_BASE_URL"
-)
-
-// OptionsFromEnv returns Options with Token and BaseURL taken from
-// LEELOO_API_TOKEN and LEELOO_BASE_URL (DefaultBaseURL when unset), read
-// through getenv (os.Getenv in programs, a map in tests).
-func OptionsFromEnv(getenv func(string) string) Options {
-	return Options{Token: strings.TrimSpace(getenv(EnvToken)), BaseURL: strings.TrimSpace(getenv(EnvBaseURL))}
-}
-
 // readBody reads at most maxResponseBytes+1 bytes, in one allocation when
 // the length is announced.
 func readBody(hres *http.Response) ([]byte, error) {

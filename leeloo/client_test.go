@@ -78,17 +78,3 @@ func TestCustomHTTPClientIsUsed(t *testing.T) {
 type roundTripFunc func(*http.Request) (*http.Response, error)
 
 func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
-
-func TestOptionsFromEnv(t *testing.T) {
-	env := map[string]string{"LEELOO_API_TOKEN": " tok ", "LEELOO_BASE_URL": "http://127.0.0.1:1/api/v2"}
-	o := leeloo.OptionsFromEnv(func(k string) string { return env[k] })
-	assert.Equal(t, "tok", o.Token)
-	assert.Equal(t, "http://127.0.0.1:1/api/v2", o.BaseURL)
-	c, err := leeloo.NewClient(leeloo.OptionsFromEnv(func(string) string { return "" }))
-	assert.Nil(t, c)
-	assert.ErrorContains(t, err, "LEELOO_API_TOKEN")
-	o = leeloo.OptionsFromEnv(func(k string) string { return map[string]string{"LEELOO_API_TOKEN": "x"}[k] })
-	c, err = leeloo.NewClient(o)
-	require.NoError(t, err)
-	assert.Equal(t, leeloo.DefaultBaseURL, c.BaseURL())
-}

@@ -184,28 +184,6 @@ func wireAnnotations(title string, h Hints) mcp.ToolAnnotation {
 	return a
 }
 
-// EffectiveHints reads a tool's annotations as a client does, applying the
-// spec's defaults to absent hints.
-func EffectiveHints(a mcp.ToolAnnotation) Hints {
-	h := specDefaults
-	if a.ReadOnlyHint != nil {
-		h.ReadOnly = *a.ReadOnlyHint
-	}
-	if h.ReadOnly {
-		h.Destructive, h.Idempotent = false, true
-	}
-	if a.DestructiveHint != nil {
-		h.Destructive = *a.DestructiveHint
-	}
-	if a.IdempotentHint != nil {
-		h.Idempotent = *a.IdempotentHint
-	}
-	if a.OpenWorldHint != nil {
-		h.OpenWorld = *a.OpenWorldHint
-	}
-	return h
-}
-
 func newTool(m meta, schema json.RawMessage, readOnly bool, h server.ToolHandlerFunc) Tool {
 	t := mcp.Tool{
 		Name:           m.name,

@@ -80,11 +80,6 @@ func New(g *guard.Guard, opts Options) *Handler {
 // Paths are the URL paths the handler answers, for mounting.
 var Paths = []string{"/approve/", "/pending", "/signin"}
 
-// Serves reports whether path is one of the handler's.
-func Serves(path string) bool {
-	return path == "/pending" || strings.HasPrefix(path, "/approve/")
-}
-
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	hd := w.Header()
 	hd.Set("Content-Security-Policy", csp)

@@ -62,9 +62,6 @@ func (s *Server) Kill() {
 	}
 }
 
-// Ping reports whether the server answers.
-func (s *Server) Ping() bool { return s.ready(0) }
-
 func (s *Server) ready(within time.Duration) bool {
 	deadline := time.Now().Add(within)
 	for {

@@ -21,11 +21,6 @@ var currencies = map[string]bool{"USD": true, "EUR": true, "UAH": true, "RUB": t
 // usdRates are the fixed rates the sandbox converts sales with for totalSale.
 var usdRates = map[string]float64{"USD": 1, "EUR": 1.08, "UAH": 0.024, "RUB": 0.011, "GEL": 0.37}
 
-// USDRate is the fixed rate the sandbox converts a currency to USD with for
-// the tunnels' totalSale: USD 1, EUR 1.08, UAH 0.024, RUB 0.011, GEL 0.37
-// (0 for an unknown currency).
-func USDRate(currency string) float64 { return usdRates[currency] }
-
 // isSale reports whether an order status counts as a sale.
 func isSale(status string) bool { return status == "SUCCESS" || status == "RESOLVED" }
 

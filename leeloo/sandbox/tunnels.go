@@ -122,7 +122,7 @@ func (s *Server) tunnelStats(r *http.Request) (any, *apiError) {
 // stats computes the stats of the tunnels in from the data, so every
 // subscription, order and resolved order shows at once: subscribers count
 // subscribeHistory entries, orders the orders attributed to the tunnel, sales
-// those SUCCESS or RESOLVED, totalSale their prices in USD (USDRate). Visits
+// those SUCCESS or RESOLVED, totalSale their prices in USD (usdRates). Visits
 // and shows are a seeded base plus the subscribers.
 func (st *store) stats(in func(tunnelID string) bool) statsView {
 	var v statsView
