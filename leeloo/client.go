@@ -353,26 +353,25 @@ func (c *Client) attempt(ctx context.Context, req *request, u string, body []byt
 	return env, 0, nil
 }
 
-// retryable reports whether err may be retried for req. Reads are retried on
-// rate limits, server errors and network failures. Writes are retried only
-// when the connection failed before anything was sent.
+// retryable reports whether err may be retried for req; a call its caller
+// cancelled never is. Reads are retried on rate limits, server errors and
+// network failures. A write is retried only when it got no answer (a
+// network failure) and MaybeDelivered says it cannot have reached Leeloo:
+// a rejection or a rate limit is the caller's to act on.
 func (c *Client) retryable(req *request, err error) bool {
-	var ne *NetworkError
-	if errors.As(err, &ne) {
-		if errors.Is(ne.Err, context.Canceled) {
-			return false
-		}
-		return !req.isWrite() || ne.notSent
-	}
-	if req.isWrite() {
+	if errors.Is(err, context.Canceled) {
 		return false
 	}
-	var rl *RateLimitError
-	if errors.As(err, &rl) {
-		return true
+	var ne *NetworkError
+	if req.isWrite() {
+		return errors.As(err, &ne) && !MaybeDelivered(err)
 	}
+	var rl *RateLimitError
 	var ae *APIError
-	if errors.As(err, &ae) {
+	switch {
+	case errors.As(err, &ne), errors.As(err, &rl):
+		return true
+	case errors.As(err, &ae):
 		return ae.HTTPStatus >= 500 || ae.HTTPStatus == http.StatusRequestTimeout
 	}
 	return false
