@@ -337,7 +337,7 @@ func (g *Guard) runElicit(ctx context.Context, req mcp.CallToolRequest, canon []
 			return g.refuse(ctx, rec, storeReason(err))
 		}
 		if errors.Is(err, ErrTokenExpired) {
-			return g.refuse(ctx, rec, "the confirmation expired: the answer came back after more than "+g.tokens.ttl.String()+"; nothing was sent. Ask again if the user still wants it.")
+			return g.refuse(ctx, rec, "the confirmation expired: the answer came back after more than "+render.Duration(g.tokens.ttl)+"; nothing was sent. Ask again if the user still wants it.")
 		}
 		return g.refuse(ctx, rec, "the confirmation does not match this call: "+err.Error()+". Nothing was sent.")
 	}
@@ -452,8 +452,7 @@ func (g *Guard) execute(ctx context.Context, a *Action, rec AuditRecord) *mcp.Ca
 		g.log(ctx, rec)
 		res := g.errorRes(err)
 		if uncertain && a.CustomerFacing {
-			res.Content = append(res.Content, mcp.NewTextContent(
-				"Leeloo may still have delivered it: check the chat (get_chat_messages) before trying again; a retry within "+render.Duration(g.dedupe.window)+" needs allow_duplicate."))
+			res.Content = append(res.Content, mcp.NewTextContent(g.dedupe.uncertainNote()))
 		}
 		return res
 	}

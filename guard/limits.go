@@ -8,6 +8,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"time"
+
+	"github.com/leeloo-mcp/leeloo-mcp/internal/render"
 )
 
 // Duplicate-guard entry states.
@@ -164,6 +166,10 @@ func (d *dedupe) settle(ctx context.Context, c *dupClaim, now time.Time, how set
 	return err
 }
 
+// DuplicateWindow is how long an identical customer-facing action is
+// refused after the last one: what the server instructions tell the model.
+func (g *Guard) DuplicateWindow() time.Duration { return g.dedupe.window }
+
 // budget caps customer-facing actions in a sliding hour, in the store.
 type budget struct {
 	store Store
@@ -241,6 +247,13 @@ func reasonOr(why string, err error) string {
 		return storeReason(err)
 	}
 	return why
+}
+
+// uncertainNote follows a customer-facing action that failed in a way that
+// may still have delivered it: what a retry within the window needs.
+func (d *dedupe) uncertainNote() string {
+	return "Leeloo may still have delivered it: check the chat (get_chat_messages) before trying again; a retry within " +
+		render.Duration(d.window) + " needs allow_duplicate."
 }
 
 func duplicateReason(tool string, e dedupeEntry, now time.Time) string {
