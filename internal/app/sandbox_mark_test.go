@@ -10,6 +10,8 @@ import (
 	"github.com/mark3labs/mcp-go/mcp"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/leeloo-mcp/leeloo-mcp/guard"
 )
 
 // TestSandboxUnmistakable: with no token the sandbox says on every surface a
@@ -61,7 +63,7 @@ func TestRealAccountNotMarked(t *testing.T) {
 	require.NoError(t, c.Start(ctx))
 	init := initialize(t, ctx, c, mcp.LATEST_LEGACY_PROTOCOL_VERSION)
 	assert.NotContains(t, init.ServerInfo.Title, "SANDBOX")
-	assert.Equal(t, Instructions, init.Instructions)
+	assert.Equal(t, Instructions(guard.DefaultDuplicateWindow), init.Instructions)
 	list, err := c.ListResources(ctx, mcp.ListResourcesRequest{})
 	require.NoError(t, err)
 	for _, r := range list.Resources {

@@ -16,6 +16,8 @@ import (
 	"github.com/mark3labs/mcp-go/mcp"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/leeloo-mcp/leeloo-mcp/guard"
 )
 
 // stdioRun is Run serving stdio over pipes. Not parallel: mcp-go keeps the
@@ -70,7 +72,7 @@ func TestStdioInProcess(t *testing.T) {
 	init := initialize(t, ctx, c, mcp.LATEST_LEGACY_PROTOCOL_VERSION)
 	assert.Equal(t, "leeloo-mcp", init.ServerInfo.Name)
 	assert.Equal(t, Version, init.ServerInfo.Version)
-	assert.Equal(t, SandboxInstructions+Instructions, init.Instructions, "no token: the sandbox")
+	assert.Equal(t, SandboxInstructions+Instructions(guard.DefaultDuplicateWindow), init.Instructions, "no token: the sandbox")
 	roundTrip(t, ctx, c)
 
 	// Cancelling the context is how main stops on a signal.
@@ -157,7 +159,7 @@ func TestHTTPTransports(t *testing.T) {
 		c := streamableClient(t, ctx, s.base, nil)
 		res := initialize(t, ctx, c, "")
 		assert.Equal(t, "leeloo-mcp", res.ServerInfo.Name)
-		assert.Equal(t, SandboxInstructions+Instructions, res.Instructions)
+		assert.Equal(t, SandboxInstructions+Instructions(guard.DefaultDuplicateWindow), res.Instructions)
 		roundTrip(t, ctx, c)
 	})
 	t.Run("streamable HTTP, session protocol", func(t *testing.T) {
