@@ -3,9 +3,15 @@ package web
 import (
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/leeloo-mcp/leeloo-mcp/guard"
+	"github.com/leeloo-mcp/leeloo-mcp/internal/render"
 )
+
+// SignInTTL is how long a sign-in lasts: the life of the cookie Users.SignIn
+// returns, which the sign-in page states.
+const SignInTTL = 12 * time.Hour
 
 // Users signs approvers in on a team server (--users-file): the pages ask
 // for the user's bearer token once and keep them signed in by a cookie.
@@ -32,7 +38,7 @@ func (h *Handler) who(w http.ResponseWriter, r *http.Request) (string, bool, boo
 	}
 	name, approver, ok := h.opts.Users.SignedIn(r)
 	if !ok {
-		h.render(w, http.StatusUnauthorized, "signin", view{Title: "Sign in to decide", CSRF: h.csrf("signin"), Next: r.URL.Path,
+		h.render(w, http.StatusUnauthorized, "signin", view{Title: "Sign in to decide", SignedInFor: render.Duration(SignInTTL), CSRF: h.csrf("signin"), Next: r.URL.Path,
 			Message: "This server serves a team: sign in with your bearer token to see and decide the actions waiting for approval."})
 		return "", false, false
 	}
@@ -54,7 +60,7 @@ func (h *Handler) signIn(w http.ResponseWriter, r *http.Request) {
 	}
 	c, ok := h.opts.Users.SignIn(strings.TrimSpace(r.PostFormValue("token")))
 	if !ok {
-		h.render(w, http.StatusUnauthorized, "signin", view{Title: "Sign in to decide", CSRF: h.csrf("signin"), Next: next,
+		h.render(w, http.StatusUnauthorized, "signin", view{Title: "Sign in to decide", SignedInFor: render.Duration(SignInTTL), CSRF: h.csrf("signin"), Next: next,
 			Message: "That token is not one of this server's users. Try again."})
 		return
 	}

@@ -157,6 +157,8 @@ type view struct {
 	Done      []guard.Pending
 	Message   string
 	Next      string
+	// SignedInFor is how long a sign-in lasts, on the sign-in page.
+	SignedInFor string
 }
 
 func (h *Handler) render(w http.ResponseWriter, status int, name string, v view) {

@@ -115,8 +115,8 @@ func userAdd(stdout, stderr io.Writer, args []string) int {
 // signinCookie is the approval pages' sign-in cookie.
 const signinCookie = "leeloo_mcp_user"
 
-// signinTTL is how long a sign-in lasts.
-const signinTTL = 12 * time.Hour
+// signinTTL is how long a sign-in lasts, as the sign-in page says.
+const signinTTL = web.SignInTTL
 
 // signUser makes a cookie value naming user until exp, under key; any
 // replica with the same key accepts it.
