@@ -13,8 +13,9 @@ import (
 	"github.com/leeloo-mcp/leeloo-mcp/internal/render"
 )
 
-// MaxWait is the longest wait_for_events waits.
-const MaxWait = 60
+// defaultWait is how long wait_for_events waits without timeout_seconds, in
+// seconds; the longest is the schema's maximum.
+const defaultWait = 30
 
 type waitArgs struct {
 	Types   []string `json:"types,omitempty"`
@@ -27,12 +28,12 @@ type waitArgs struct {
 func WaitForEvents(d *Deps) Tool {
 	return readTool(meta{
 		name: "wait_for_events", title: "Wait for events", toolset: "events", endpoint: "webhooks / GET /communication-channels",
-		desc: "Waits (30 s) for new ORDER, SALE, INCOMING_MESSAGE events; since: last next_since.",
+		desc: fmt.Sprintf("Waits (%d s) for new ORDER, SALE, INCOMING_MESSAGE events; since: last next_since.", defaultWait),
 	}, func(ctx context.Context, a *waitArgs) (*mcp.CallToolResult, error) {
 		if d.Events == nil {
 			return nil, errors.New("live events are off on this server: it has neither a webhook (--webhook-secret) nor polling (--poll-interval)")
 		}
-		timeout := 30
+		timeout := defaultWait
 		if a.Timeout != nil {
 			timeout = *a.Timeout
 		}
