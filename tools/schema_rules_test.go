@@ -9,7 +9,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/leeloo-mcp/leeloo-mcp/guard"
-	"github.com/leeloo-mcp/leeloo-mcp/leeloo/sandbox"
 )
 
 // publishedSchema is a tool's input schema as tools/list publishes it.
@@ -66,21 +65,15 @@ func TestSchemaStatesEveryArgumentRule(t *testing.T) {
 // validator's words, before the handler runs and before anything is sent:
 // enums are exact (the schema lists the values; no handler folds case).
 func TestSchemaRefusalsSayTheRule(t *testing.T) {
-	call := func(kv ...any) map[string]any {
-		m := map[string]any{"user_id": sandbox.UserID, "account_id": sandbox.DemoAccountID, "from": "+380671234567", "to": "+380441234567",
-			"date": "2026-03-02T11:00:00+02:00", "duration_seconds": 30, "status": "SUCCESS", "type": "OUTBOUND"}
-		for i := 0; i < len(kv); i += 2 {
-			m[kv[i].(string)] = kv[i+1]
-		}
-		return m
-	}
+	valid := guardMutatingArgs()
+	call := func(kv ...any) map[string]any { return guardWith(valid["log_call"], kv...) }
 	cases := []struct {
 		name string
 		tool string
 		args map[string]any
 		msg  string
 	}{
-		{"lowercase order status", "update_manual_order", map[string]any{"order_id": sandbox.ManualOrderID, "status": "resolved"},
+		{"lowercase order status", "update_manual_order", guardWith(valid["update_manual_order"], "status", "resolved"),
 			"status must be one of RESOLVED, REJECTED, not resolved"},
 		{"lowercase call status", "log_call", call("status", "success"), "status must be one of TALKING, SUCCESS, NO_ANSWER, CLOSED_BY_SYSTEM, not success"},
 		{"lowercase call type", "log_call", call("type", "outbound"), "type must be one of INBOUND, OUTBOUND, not outbound"},
@@ -88,8 +81,8 @@ func TestSchemaRefusalsSayTheRule(t *testing.T) {
 			`record_link "ftp://calls.example.com/1.mp3" does not match the pattern ^https?://[^\s/?#]+`},
 		{"record link without a host", "log_call", call("record_link", "https:///1.mp3"), "record_link"},
 		{"blank from", "log_call", call("from", "  "), "from must not be empty"},
-		{"template variable too long", "send_template", map[string]any{"account_id": sandbox.DemoAccountID, "template_id": sandbox.TemplateID,
-			"variables": map[string]any{"name": strings.Repeat("я", 4097)}}, "variables.name is 4097 characters; the limit is 4096"},
+		{"template variable too long", "send_template", guardWith(valid["send_template"],
+			"variables", map[string]any{"name": strings.Repeat("я", 4097)}), "variables.name is 4097 characters; the limit is 4096"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
