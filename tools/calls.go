@@ -18,7 +18,7 @@ type logCallArgs struct {
 	Duration   int    `json:"duration_seconds" jsonschema:"minimum=0"`
 	Status     string `json:"status" jsonschema:"enum=TALKING,enum=SUCCESS,enum=NO_ANSWER,enum=CLOSED_BY_SYSTEM"`
 	Type       string `json:"type" jsonschema:"enum=INBOUND,enum=OUTBOUND"`
-	RecordLink string `json:"record_link,omitempty" jsonschema:"pattern=^https?://[^\\s/?#]+"`
+	RecordLink string `json:"record_link,omitempty" jsonschema:"pattern=^[Hh][Tt][Tt][Pp][Ss]?://[^\\s/?#]+"`
 	controlsHolder
 }
 

@@ -51,7 +51,7 @@ func TestSchemaStatesEveryArgumentRule(t *testing.T) {
 		{"update_manual_order", []string{"properties", "status", "enum"}, []any{"RESOLVED", "REJECTED"}},
 		{"log_call", []string{"properties", "status", "enum"}, []any{"TALKING", "SUCCESS", "NO_ANSWER", "CLOSED_BY_SYSTEM"}},
 		{"log_call", []string{"properties", "type", "enum"}, []any{"INBOUND", "OUTBOUND"}},
-		{"log_call", []string{"properties", "record_link", "pattern"}, `^https?://[^\s/?#]+`},
+		{"log_call", []string{"properties", "record_link", "pattern"}, `^[Hh][Tt][Tt][Pp][Ss]?://[^\s/?#]+`},
 		{"send_template", []string{"properties", "variables", "additionalProperties", "maxLength"}, 4096.0},
 	}
 	for _, c := range cases {
@@ -78,7 +78,7 @@ func TestSchemaRefusalsSayTheRule(t *testing.T) {
 		{"lowercase call status", "log_call", call("status", "success"), "status must be one of TALKING, SUCCESS, NO_ANSWER, CLOSED_BY_SYSTEM, not success"},
 		{"lowercase call type", "log_call", call("type", "outbound"), "type must be one of INBOUND, OUTBOUND, not outbound"},
 		{"record link not http", "log_call", call("record_link", "ftp://calls.example.com/1.mp3"),
-			`record_link "ftp://calls.example.com/1.mp3" does not match the pattern ^https?://[^\s/?#]+`},
+			`record_link "ftp://calls.example.com/1.mp3" does not match the pattern ^[Hh][Tt][Tt][Pp][Ss]?://[^\s/?#]+`},
 		{"record link without a host", "log_call", call("record_link", "https:///1.mp3"), "record_link"},
 		{"blank from", "log_call", call("from", "  "), "from must not be empty"},
 		{"template variable too long", "send_template", guardWith(valid["send_template"],
@@ -92,9 +92,11 @@ func TestSchemaRefusalsSayTheRule(t *testing.T) {
 			assert.Empty(t, h.writes())
 		})
 	}
-	t.Run("an http(s) record link passes", func(t *testing.T) {
-		h := newToolsHarness(t, guard.ModeOff)
-		h.ok("log_call", call("record_link", "https://calls.example.com/1.mp3"))
-		require.Len(t, h.writes(), 1)
-	})
+	for _, link := range []string{"https://calls.example.com/1.mp3", "HTTP://CALLS.EXAMPLE.COM/1.mp3"} {
+		t.Run("an http(s) record link passes: "+link, func(t *testing.T) {
+			h := newToolsHarness(t, guard.ModeOff)
+			h.ok("log_call", call("record_link", link))
+			require.Len(t, h.writes(), 1, "a URL scheme is case-insensitive")
+		})
+	}
 }

@@ -487,7 +487,7 @@ func TestWriteToolsRefuseBadInput(t *testing.T) {
 		{"log_call wrong type", "log_call", call("type", "INCOMING"), []string{"Invalid arguments", "type"}},
 		{"log_call bad phone", "log_call", call("from", "reception"), []string{"from:", "not a digit"}},
 		{"log_call bad date", "log_call", call("date", "2026-03-02 11:00"), []string{`date "2026-03-02 11:00" is not a date`}},
-		{"log_call bad record link", "log_call", call("record_link", "ftp://calls.example.com/1.mp3"), []string{"record_link", "^https?://"}},
+		{"log_call bad record link", "log_call", call("record_link", "ftp://calls.example.com/1.mp3"), []string{"record_link", "^[Hh][Tt][Tt][Pp][Ss]?://"}},
 		{"log_call negative duration", "log_call", call("duration_seconds", -5), []string{"Invalid arguments", "duration_seconds"}},
 	}
 	for _, c := range cases {
