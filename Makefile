@@ -2,7 +2,7 @@
 GO ?= go
 STATICCHECK = $(GO) run honnef.co/go/tools/cmd/staticcheck@v0.8.2
 
-.PHONY: test race lint e2e bench golden build
+.PHONY: test race lint vuln e2e bench golden build
 
 test:
 	$(GO) test ./...
@@ -15,6 +15,11 @@ lint:
 	@test -z "$$(gofmt -l .)" || { gofmt -l .; exit 1; }
 	$(GO) vet ./...
 	$(STATICCHECK) ./...
+
+# vuln: govulncheck of the root module and packaging/, with the Go
+# vulnerability database taken from the module proxy (scripts/vulncheck).
+vuln:
+	bash scripts/vulncheck
 
 build:
 	CGO_ENABLED=0 $(GO) build -trimpath -o bin/leeloo-mcp .
