@@ -16,6 +16,7 @@ import (
 
 	"github.com/leeloo-mcp/leeloo-mcp/events"
 	"github.com/leeloo-mcp/leeloo-mcp/guard"
+	"github.com/leeloo-mcp/leeloo-mcp/internal/testutil"
 	"github.com/leeloo-mcp/leeloo-mcp/leeloo"
 	"github.com/leeloo-mcp/leeloo-mcp/leeloo/sandbox"
 )
@@ -84,18 +85,6 @@ func newLog(t *testing.T, now func() time.Time, opts events.LogOptions) *events.
 	return events.NewLog(guard.NewMemoryStore(now), opts)
 }
 
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-func (c *clock) Add(d time.Duration) {
-	c.mu.Lock()
-	c.t = c.t.Add(d)
-	c.mu.Unlock()
-}
-
 func post(t *testing.T, h http.Handler, path, body string) *httptest.ResponseRecorder {
 	t.Helper()
 	mux := http.NewServeMux()
@@ -108,7 +97,7 @@ func post(t *testing.T, h http.Handler, path, body string) *httptest.ResponseRec
 const secret = "s3cret-0123456789abcdef"
 
 func TestReceiverSecretDedupeAndCap(t *testing.T) {
-	c := &clock{t: t0}
+	c := testutil.NewClock(t0)
 	log := newLog(t, c.Now, events.LogOptions{})
 	var stored atomic.Int32
 	rc := &events.Receiver{Resolve: events.SingleTenant(secret, log), Stored: func(*events.Log, events.Event) { stored.Add(1) }, Now: c.Now}
@@ -163,7 +152,7 @@ func TestReceiverConcurrentRedeliveries(t *testing.T) {
 
 func TestLogRetention(t *testing.T) {
 	ctx := context.Background()
-	c := &clock{t: t0}
+	c := testutil.NewClock(t0)
 	log := newLog(t, c.Now, events.LogOptions{MaxLen: 3, MaxAge: time.Hour})
 	for i := 0; i < 5; i++ {
 		_, _, err := log.Add(ctx, events.Event{Type: events.TypeOrder}, string(rune('a'+i)))
@@ -172,7 +161,7 @@ func TestLogRetention(t *testing.T) {
 	evs, err := log.Since(ctx, "", nil, 0)
 	require.NoError(t, err)
 	assert.Len(t, evs, 3, "at most MaxLen are kept")
-	c.Add(61 * time.Minute)
+	c.Advance(61 * time.Minute)
 	evs, err = log.Recent(ctx, nil, 0)
 	require.NoError(t, err)
 	assert.Empty(t, evs, "none older than MaxAge")
@@ -238,7 +227,7 @@ func TestHubOnEventAcrossProcesses(t *testing.T) {
 
 func TestPollerRequestBudget(t *testing.T) {
 	ctx := context.Background()
-	c := &clock{t: time.Now().UTC()}
+	c := testutil.NewClock(time.Now().UTC())
 	box := sandbox.New(sandbox.Options{Now: c.Now})
 	hs := httptest.NewServer(box)
 	defer hs.Close()
@@ -255,7 +244,7 @@ func TestPollerRequestBudget(t *testing.T) {
 	assert.Zero(t, n)
 	assert.Empty(t, box.Requests(), "the first poll only notes where the inbox is")
 
-	c.Add(time.Minute)
+	c.Advance(time.Minute)
 	box.ResetRequests()
 	n, err = p.Poll(ctx)
 	require.NoError(t, err)
@@ -271,7 +260,7 @@ func TestPollerRequestBudget(t *testing.T) {
 	assert.Len(t, box.Requests(), 1, "another process sharing the store does not poll within the interval")
 
 	// Customers write: the next poll turns their new last messages into events.
-	c.Add(time.Minute)
+	c.Advance(time.Minute)
 	box.ResetRequests()
 	r := newRand(1)
 	for i := 0; i < 6; i++ {
@@ -292,7 +281,7 @@ func TestPollerRequestBudget(t *testing.T) {
 	// Over an hour at a one-minute interval: at most 60 polls' worth.
 	box.ResetRequests()
 	for i := 0; i < 120; i++ {
-		c.Add(30 * time.Second)
+		c.Advance(30 * time.Second)
 		_, err := p.Poll(ctx)
 		require.NoError(t, err)
 	}
@@ -325,7 +314,7 @@ func TestWaitWithoutRun(t *testing.T) {
 func TestHubFirstListenerRace(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	c := &clock{t: time.Now()}
+	c := testutil.NewClock(time.Now())
 	store := guard.NewMemoryStore(nil)
 	old := events.NewLog(store, events.LogOptions{Now: func() time.Time { return c.Now().Add(-time.Minute) }})
 	_, _, err := old.Add(ctx, events.Event{Type: events.TypeOrder}, "old")

@@ -16,6 +16,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/leeloo-mcp/leeloo-mcp/internal/testutil"
 	"github.com/leeloo-mcp/leeloo-mcp/leeloo"
 )
 
@@ -56,7 +57,7 @@ func (l *lockedBuffer) outcomes(t *testing.T) []string {
 // harness is a guard with a clock, an audit sink and a counting action.
 type harness struct {
 	g     *Guard
-	clock *testClock
+	clock *testutil.Clock
 	audit *lockedBuffer
 	mu    sync.Mutex
 	execs int

@@ -7,9 +7,11 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/leeloo-mcp/leeloo-mcp/internal/testutil"
 )
 
-func newTestBudget(max int, c *testClock) *budget {
+func newTestBudget(max int, c *testutil.Clock) *budget {
 	return &budget{store: NewMemoryStore(c.Now), ns: Namespace(""), max: max}
 }
 
@@ -155,7 +157,7 @@ func TestDedupeClaimSettle(t *testing.T) {
 			key := hashKey("send_message\x00acc\x00hi")
 			var last *dupClaim
 			for i, s := range tc.steps {
-				c.t = t0.Add(s.at)
+				c.Set(t0.Add(s.at))
 				now := c.Now()
 				switch s.op {
 				case "claim":

@@ -10,6 +10,7 @@ import (
 	"github.com/mark3labs/mcp-go/mcp"
 
 	"github.com/leeloo-mcp/leeloo-mcp/internal/redistest"
+	"github.com/leeloo-mcp/leeloo-mcp/internal/testutil"
 )
 
 // BenchmarkStoreMutation is what one guarded customer-facing send pays for
@@ -49,7 +50,7 @@ func BenchmarkStoreMutation(b *testing.B) {
 				name = be.name + "/preview+confirm"
 			}
 			b.Run(name, func(b *testing.B) {
-				c := &testClock{t: time.Now()}
+				c := testutil.NewClock(time.Now())
 				st := be.open(b, c.Now)
 				defer st.Close()
 				mode := ModeOff

@@ -10,36 +10,21 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/leeloo-mcp/leeloo-mcp/internal/testutil"
 )
 
 var testStart = time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)
 
-// testClock is an injected clock.
-type testClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func newTestClock() *testClock { return &testClock{t: testStart} }
-
-func (c *testClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *testClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
+// newTestClock is an injected clock at testStart.
+func newTestClock() *testutil.Clock { return testutil.NewClock(testStart) }
 
 var (
 	testKey  = []byte("0123456789abcdef0123456789abcdef")
 	testArgs = []byte(`{"account_id":"65d1c0a8e4b0a1000c000102","text":"Привіт!"}`)
 )
 
-func newTestTokens(t *testing.T, key []byte, c *testClock) *tokens {
+func newTestTokens(t *testing.T, key []byte, c *testutil.Clock) *tokens {
 	t.Helper()
 	tk, err := newTokens(key, DefaultTokenTTL, c.Now, nil, "")
 	require.NoError(t, err)

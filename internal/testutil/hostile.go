@@ -1,6 +1,7 @@
-// Package testutil holds what several packages' tests share: a hostile
-// Leeloo that writes an attack into every string it returns, and the check
-// that none of it reached a model or a human unsafely.
+// Package testutil holds what several packages' tests share: a settable
+// clock, a locked buffer, a hostile Leeloo that writes an attack into every
+// string it returns, and the check that none of it reached a model or a
+// human unsafely. Only _test.go files import it.
 package testutil
 
 import (

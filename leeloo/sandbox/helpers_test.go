@@ -10,44 +10,27 @@ import (
 	"net/url"
 	"sort"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/leeloo-mcp/leeloo-mcp/internal/testutil"
 )
 
 var testNow = time.Date(2025, 6, 2, 9, 30, 0, 0, time.UTC)
-
-// clock is a settable test clock.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
 
 type fixture struct {
 	t     *testing.T
 	srv   *Server
 	ts    *httptest.Server
-	clock *clock
+	clock *testutil.Clock
 }
 
 func newFixture(t *testing.T) *fixture {
 	t.Helper()
-	c := &clock{t: testNow}
-	srv := New(Options{Now: c.now})
+	c := testutil.NewClock(testNow)
+	srv := New(Options{Now: c.Now})
 	ts := httptest.NewServer(srv)
 	t.Cleanup(ts.Close)
 	return &fixture{t: t, srv: srv, ts: ts, clock: c}

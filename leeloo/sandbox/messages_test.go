@@ -20,7 +20,7 @@ func TestChatMessagesPaging(t *testing.T) {
 
 func TestSendMessage(t *testing.T) {
 	f := newFixture(t)
-	f.clock.advance(10 * time.Minute)
+	f.clock.Advance(10 * time.Minute)
 	r := f.call(http.MethodPost, "/messages/send-message", map[string]string{"account_id": FacebookAccountID, "text": "Delivery to Poland is $9 <b>&</b>"})
 	require.Equal(t, http.StatusOK, r.status, string(r.raw))
 	assert.JSONEq(t, `{"status":1,"data":{}}`, string(r.raw))

@@ -17,7 +17,7 @@ func TestCreateOrder(t *testing.T) {
 	f := newFixture(t)
 	before := mainStats(f)
 	chatBefore := obj(f.get("/communication-channels/" + DemoAccountID + "/chat-messages")["meta"])["totalCount"]
-	f.clock.advance(time.Hour)
+	f.clock.Advance(time.Hour)
 
 	for _, notify := range []any{"false", false} {
 		r := f.call(http.MethodPost, "/orders", map[string]any{
@@ -94,7 +94,7 @@ func TestUpdateManualOrder(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			f := newFixture(t)
 			before := mainStats(f)
-			f.clock.advance(time.Minute)
+			f.clock.Advance(time.Minute)
 			r := f.call(http.MethodPost, "/orders/"+ManualOrderID, body("RESOLVED"))
 			require.Equal(t, http.StatusOK, r.status, string(r.raw))
 			assert.JSONEq(t, `{"id":"`+ManualOrderID+`","status":"RESOLVED","paymentDate":"27.06.2018 07:32","currency":"USD","price":"100","userComments":"actual date dont match"}`, string(r.raw))

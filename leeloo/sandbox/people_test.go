@@ -248,7 +248,7 @@ func TestTagMutations(t *testing.T) {
 
 func TestUpdatePerson(t *testing.T) {
 	f := newFixture(t)
-	f.clock.advance(time.Minute)
+	f.clock.Advance(time.Minute)
 	r := f.call(http.MethodPut, "/people/"+DemoPersonID, map[string]any{
 		"phone": "+380501112233",
 		"email": "olena.new@gmail.com",
