@@ -64,20 +64,17 @@ func cleanEnv(extra ...string) []string {
 	return append(env, extra...)
 }
 
-// lockedBuffer collects a process's stderr while the test reads it.
-type lockedBuffer = testutil.Buffer
-
 // proc is a running leeloo-mcp.
 type proc struct {
 	cmd    *exec.Cmd
-	stderr *lockedBuffer
+	stderr *testutil.Buffer
 	exited chan struct{}
 	err    error
 }
 
 func start(t *testing.T, cmd *exec.Cmd) *proc {
 	t.Helper()
-	p := &proc{cmd: cmd, stderr: &lockedBuffer{}, exited: make(chan struct{})}
+	p := &proc{cmd: cmd, stderr: &testutil.Buffer{}, exited: make(chan struct{})}
 	cmd.Stderr = p.stderr
 	require.NoError(t, cmd.Start())
 	go func() {
@@ -221,7 +218,7 @@ var listeningRE = regexp.MustCompile(`listening on http://(127\.0\.0\.1:\d+)`)
 func TestBinaryHTTP(t *testing.T) {
 	cmd := exec.Command(binary, "--transport", "http", "--listen", "127.0.0.1:0")
 	cmd.Env = cleanEnv("LEELOO_SANDBOX=true")
-	var stdout lockedBuffer
+	var stdout testutil.Buffer
 	cmd.Stdout = &stdout
 	p := start(t, cmd)
 

@@ -78,8 +78,8 @@ func TestApprovalPageOnlyAHumanApproves(t *testing.T) {
 	res = h.g.Run(ctx, mcp.CallToolRequest{}, Controls{}, h.send("hi", false))
 	assert.Contains(t, resultText(res), "Approved by the user and executed at 10:00 UTC")
 	assert.Equal(t, 1, h.executions())
-	assert.Equal(t, []string{OutcomeAsked, OutcomeIntent, OutcomeExecuted}, h.audit.outcomes(t))
-	assert.Equal(t, "page", h.audit.records(t)[2].Mode)
+	assert.Equal(t, []string{OutcomeAsked, OutcomeIntent, OutcomeExecuted}, h.auditOutcomes(t))
+	assert.Equal(t, "page", h.auditRecords(t)[2].Mode)
 }
 
 // TestApprovalExecutesOnceUnderConcurrentApprovals: twenty approvals of one

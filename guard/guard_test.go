@@ -1,7 +1,6 @@
 package guard
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -20,24 +19,31 @@ import (
 	"github.com/leeloo-mcp/leeloo-mcp/leeloo"
 )
 
-// lockedBuffer is a concurrency-safe audit sink.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
+// harness is a guard with a clock, an audit sink and a counting action.
+type harness struct {
+	g     *Guard
+	clock *testutil.Clock
+	audit *testutil.Buffer
+	mu    sync.Mutex
+	execs int
+	err   error // returned by the next executions
 }
 
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) records(t *testing.T) []AuditRecord {
+func newHarness(t *testing.T, cfg Config) *harness {
 	t.Helper()
-	l.mu.Lock()
-	defer l.mu.Unlock()
+	h := &harness{clock: newTestClock(), audit: &testutil.Buffer{}}
+	cfg.Now, cfg.Audit = h.clock.Now, h.audit
+	g, err := New(cfg)
+	require.NoError(t, err)
+	h.g = g
+	return h
+}
+
+// auditRecords decodes every record the guard wrote to its audit sink.
+func (h *harness) auditRecords(t *testing.T) []AuditRecord {
+	t.Helper()
 	var out []AuditRecord
-	dec := json.NewDecoder(bytes.NewReader(l.b.Bytes()))
+	dec := json.NewDecoder(strings.NewReader(h.audit.String()))
 	for dec.More() {
 		var r AuditRecord
 		require.NoError(t, dec.Decode(&r))
@@ -46,32 +52,13 @@ func (l *lockedBuffer) records(t *testing.T) []AuditRecord {
 	return out
 }
 
-func (l *lockedBuffer) outcomes(t *testing.T) []string {
+// auditOutcomes lists the outcome of every audit record, in order.
+func (h *harness) auditOutcomes(t *testing.T) []string {
 	var out []string
-	for _, r := range l.records(t) {
+	for _, r := range h.auditRecords(t) {
 		out = append(out, r.Outcome)
 	}
 	return out
-}
-
-// harness is a guard with a clock, an audit sink and a counting action.
-type harness struct {
-	g     *Guard
-	clock *testutil.Clock
-	audit *lockedBuffer
-	mu    sync.Mutex
-	execs int
-	err   error // returned by the next executions
-}
-
-func newHarness(t *testing.T, cfg Config) *harness {
-	t.Helper()
-	h := &harness{clock: newTestClock(), audit: &lockedBuffer{}}
-	cfg.Now, cfg.Audit = h.clock.Now, h.audit
-	g, err := New(cfg)
-	require.NoError(t, err)
-	h.g = g
-	return h
 }
 
 func (h *harness) executions() int {
@@ -158,7 +145,7 @@ func TestRunModeOffExecutesOnce(t *testing.T) {
 	assert.True(t, strings.HasPrefix(resultText(res), "Sent."), resultText(res))
 	assert.Equal(t, map[string]any{"sent": true}, res.StructuredContent)
 	assert.Equal(t, 1, h.executions())
-	recs := h.audit.records(t)
+	recs := h.auditRecords(t)
 	require.Len(t, recs, 2)
 	assert.Equal(t, AuditRecord{Time: testStart, Tool: "send_message", Args: map[string]any{"account_id": "acc", "text": "hi"},
 		Mode: "off", Outcome: OutcomeIntent, Customer: true}, recs[0])
@@ -177,7 +164,7 @@ func TestRunDryRun(t *testing.T) {
 			assert.Equal(t, map[string]any{"preview": h.send("hi", false).Preview, "executed": false, "warnings": []string{"w1"}}, res.StructuredContent)
 		}
 		assert.Zero(t, h.executions(), mode)
-		assert.Equal(t, []string{OutcomeDryRun, OutcomeDryRun, OutcomeDryRun}, h.audit.outcomes(t))
+		assert.Equal(t, []string{OutcomeDryRun, OutcomeDryRun, OutcomeDryRun}, h.auditOutcomes(t))
 	}
 }
 
@@ -189,7 +176,7 @@ func TestRunReadOnly(t *testing.T) {
 		assert.Contains(t, resultText(res), "Refused: the server runs read-only")
 	}
 	assert.Zero(t, h.executions())
-	assert.Equal(t, []string{OutcomeRefused, OutcomeRefused}, h.audit.outcomes(t))
+	assert.Equal(t, []string{OutcomeRefused, OutcomeRefused}, h.auditOutcomes(t))
 }
 
 func TestRunPreviewFlow(t *testing.T) {
@@ -210,7 +197,7 @@ func TestRunPreviewFlow(t *testing.T) {
 	res = h.g.Run(ctx, mcp.CallToolRequest{}, Controls{ConfirmToken: tok}, h.send("hi", true))
 	assert.True(t, res.IsError)
 	assert.Equal(t, 1, h.executions())
-	assert.Equal(t, []string{OutcomePreview, OutcomeRefused, OutcomeIntent, OutcomeExecuted, OutcomeRefused}, h.audit.outcomes(t))
+	assert.Equal(t, []string{OutcomePreview, OutcomeRefused, OutcomeIntent, OutcomeExecuted, OutcomeRefused}, h.auditOutcomes(t))
 }
 
 func TestRunAutoMode(t *testing.T) {
@@ -228,9 +215,9 @@ func TestRunAutoMode(t *testing.T) {
 		assert.NotEmpty(t, res.RequestState)
 	}
 	assert.Zero(t, h.executions())
-	assert.Equal(t, []string{OutcomeAsked, OutcomeAsked, OutcomeAsked}, h.audit.outcomes(t))
+	assert.Equal(t, []string{OutcomeAsked, OutcomeAsked, OutcomeAsked}, h.auditOutcomes(t))
 	var modes []string
-	for _, r := range h.audit.records(t) {
+	for _, r := range h.auditRecords(t) {
 		modes = append(modes, r.Mode)
 	}
 	assert.Equal(t, []string{"page", "elicit", "elicit"}, modes, "the audit says which mode auto chose")
@@ -278,7 +265,7 @@ func TestRunElicitAnswers(t *testing.T) {
 			if tc.execs > 0 {
 				want = []string{OutcomeAsked, OutcomeIntent, tc.outcome}
 			}
-			assert.Equal(t, want, h.audit.outcomes(t))
+			assert.Equal(t, want, h.auditOutcomes(t))
 		})
 	}
 }
@@ -349,7 +336,7 @@ func TestRunExecuteFailure(t *testing.T) {
 			assert.True(t, res.IsError)
 			assert.Contains(t, resultText(res), tc.err.Error(), "the default ErrorResult passes the error on")
 			assert.Equal(t, tc.uncertain, strings.Contains(resultText(res), "may still have delivered"))
-			recs := h.audit.records(t)
+			recs := h.auditRecords(t)
 			require.Len(t, recs, 2)
 			assert.Equal(t, OutcomeIntent, recs[0].Outcome)
 			assert.Equal(t, OutcomeFailed, recs[1].Outcome)
@@ -445,5 +432,5 @@ func TestRunConcurrentDuplicates(t *testing.T) {
 	}
 	wg.Wait()
 	assert.Equal(t, 1, h.executions())
-	assert.Len(t, h.audit.records(t), 11, "one intent, ten outcomes")
+	assert.Len(t, h.auditRecords(t), 11, "one intent, ten outcomes")
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/leeloo-mcp/leeloo-mcp/internal/testutil"
 	"github.com/leeloo-mcp/leeloo-mcp/leeloo/sandbox"
 )
 
@@ -43,15 +44,15 @@ func browserPost(t *testing.T, link, decision string, headers map[string]string)
 // the command exits 0; giving up (Ctrl-C) sends nothing.
 func TestCallWaitsForApproval(t *testing.T) {
 	t.Parallel()
-	run := func(ctx context.Context) (*syncBuffer, *syncBuffer, chan int) {
-		stdout, stderr := &syncBuffer{}, &syncBuffer{}
+	run := func(ctx context.Context) (*testutil.Buffer, *testutil.Buffer, chan int) {
+		stdout, stderr := &testutil.Buffer{}, &testutil.Buffer{}
 		done := make(chan int, 1)
 		go func() {
 			done <- Run(ctx, []string{"--sandbox", "call", "add_tag", addTagArgs}, strings.NewReader(""), stdout, stderr, envOf(nil))
 		}()
 		return stdout, stderr, done
 	}
-	linkOf := func(stderr *syncBuffer) string {
+	linkOf := func(stderr *testutil.Buffer) string {
 		deadline := time.Now().Add(waitLimit)
 		for time.Now().Before(deadline) {
 			if l := approvalLinkRE.FindString(stderr.String()); l != "" {

@@ -26,9 +26,6 @@ import (
 // never asserted as a speed.
 const waitLimit = 20 * time.Second
 
-// syncBuffer is a bytes.Buffer safe for a writer and a reader goroutine.
-type syncBuffer = testutil.Buffer
-
 // envOf is a getenv over a fixed map: the test process's own environment
 // never leaks in.
 func envOf(m map[string]string) func(string) string {
@@ -56,7 +53,7 @@ var listeningRE = regexp.MustCompile(`listening on http://(127\.0\.0\.1:\d+)`)
 type httpServer struct {
 	base   string // http://127.0.0.1:PORT
 	addr   string // 127.0.0.1:PORT
-	stderr *syncBuffer
+	stderr *testutil.Buffer
 	cancel context.CancelFunc
 	done   chan int
 }
@@ -67,7 +64,7 @@ type httpServer struct {
 func startHTTP(t *testing.T, env map[string]string, args ...string) *httpServer {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
-	s := &httpServer{stderr: &syncBuffer{}, cancel: cancel, done: make(chan int, 1)}
+	s := &httpServer{stderr: &testutil.Buffer{}, cancel: cancel, done: make(chan int, 1)}
 	args = append(args, "--listen", "127.0.0.1:0")
 	go func() {
 		s.done <- Run(ctx, args, strings.NewReader(""), io.Discard, s.stderr, envOf(env))

@@ -18,6 +18,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/leeloo-mcp/leeloo-mcp/guard"
+	"github.com/leeloo-mcp/leeloo-mcp/internal/testutil"
 )
 
 // stdioRun is Run serving stdio over pipes. Not parallel: mcp-go keeps the
@@ -25,7 +26,7 @@ import (
 type stdioRun struct {
 	stdinW  *io.PipeWriter
 	stdoutR *io.PipeReader
-	stderr  *syncBuffer
+	stderr  *testutil.Buffer
 	cancel  context.CancelFunc
 	done    chan int
 }
@@ -35,7 +36,7 @@ func startStdio(t *testing.T, env map[string]string, args ...string) *stdioRun {
 	stdinR, stdinW := io.Pipe()
 	stdoutR, stdoutW := io.Pipe()
 	ctx, cancel := context.WithCancel(context.Background())
-	s := &stdioRun{stdinW: stdinW, stdoutR: stdoutR, stderr: &syncBuffer{}, cancel: cancel, done: make(chan int, 1)}
+	s := &stdioRun{stdinW: stdinW, stdoutR: stdoutR, stderr: &testutil.Buffer{}, cancel: cancel, done: make(chan int, 1)}
 	go func() {
 		code := Run(ctx, args, stdinR, stdoutW, s.stderr, envOf(env))
 		_ = stdoutW.Close()
