@@ -53,7 +53,7 @@ func walkSchema(path string, v any, visit func(path string, obj map[string]any))
 // TestToolGuardrails checks every shipped tool, as tools/list publishes it,
 // against the committed catalogue and the rules of STYLE.md.
 func TestToolGuardrails(t *testing.T) {
-	h := newToolsHarness(t, guard.ModeOff)
+	h := newHarness(t, harnessOpts{Mode: guard.ModeOff})
 	_, wire := wireTools(t, toolsList(t, h.srv))
 
 	// The committed catalogue (testdata/catalog.json, kept current by

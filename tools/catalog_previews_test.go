@@ -40,7 +40,7 @@ func catalogID(t *testing.T, part, name string) string {
 // catalog naming the template's variables, a missing one is refused before
 // anyone is asked and an unused one is warned about.
 func TestSendTemplatePreviewVariables(t *testing.T) {
-	h := newToolsHarness(t, guard.ModeOff)
+	h := newHarness(t, harnessOpts{Mode: guard.ModeOff})
 	args := func(vars map[string]any) map[string]any {
 		a := map[string]any{"account_id": sandbox.DemoAccountID, "template_id": sandbox.TemplateID, "dry_run": true}
 		if vars != nil {
@@ -72,7 +72,7 @@ func TestSendTemplatePreviewVariables(t *testing.T) {
 // TestSendTemplateUnknownTemplateRefused: a template id that no category
 // holds is refused before anyone is asked.
 func TestSendTemplateUnknownTemplateRefused(t *testing.T) {
-	h := newToolsHarness(t, guard.ModePreview)
+	h := newHarness(t, harnessOpts{Mode: guard.ModePreview})
 	r := h.fail("send_template", map[string]any{"account_id": sandbox.DemoAccountID, "template_id": "aaaaaaaaaaaaaaaaaaaaaaaa"})
 	assert.Contains(t, r.Text(), "no template aaaaaaaaaaaaaaaaaaaaaaaa")
 	assert.Contains(t, r.Text(), "list_templates")
@@ -83,7 +83,7 @@ func TestSendTemplateUnknownTemplateRefused(t *testing.T) {
 // offer with its price and the payment system; ids and names both work;
 // without a catalog the preview says the names are unknown.
 func TestCreateOrderPreviewNames(t *testing.T) {
-	h := newToolsHarness(t, guard.ModeOff)
+	h := newHarness(t, harnessOpts{Mode: guard.ModeOff})
 	wfp := catalogID(t, "payment_systems", "WayForPay")
 	order := map[string]any{"person_id": sandbox.DemoPersonID, "offer_id": sandbox.OfferID, "payment_credits_id": wfp, "dry_run": true}
 
@@ -118,7 +118,7 @@ func TestCreateOrderPreviewNames(t *testing.T) {
 // catalog; a block of another tunnel is refused; an unknown block is said to
 // be unknown.
 func TestSubscribePreviewBlockNames(t *testing.T) {
-	h := newToolsHarness(t, guard.ModeOff)
+	h := newHarness(t, harnessOpts{Mode: guard.ModeOff})
 	sub := map[string]any{"account_id": sandbox.DemoAccountID, "tunnel_id": sandbox.TunnelID, "tunnel_block_id": sandbox.TunnelBlockID, "dry_run": true}
 	r := h.ok("subscribe_to_tunnel", sub)
 	assert.Contains(t, r.Text(), "block "+sandbox.TunnelBlockID+" (not in the account catalog")
@@ -136,7 +136,7 @@ func TestSubscribePreviewBlockNames(t *testing.T) {
 // TestWhereIDsComeFrom: the schema says where in Leeloo each id of
 // create_order and subscribe_to_tunnel is found.
 func TestWhereIDsComeFrom(t *testing.T) {
-	h := newToolsHarness(t, guard.ModeOff)
+	h := newHarness(t, harnessOpts{Mode: guard.ModeOff})
 	desc := map[string]string{}
 	for _, tl := range h.all {
 		var s struct {
@@ -160,7 +160,7 @@ func TestWhereIDsComeFrom(t *testing.T) {
 // name lists {{variables}} is checked against them (a warning: a name is no
 // proof of the text).
 func TestSendTemplateVariablesFromItsName(t *testing.T) {
-	h := newToolsHarness(t, guard.ModeOff)
+	h := newHarness(t, harnessOpts{Mode: guard.ModeOff})
 	h.sb.Inject(sandbox.Fault{Method: "GET", Path: "/categories/templates/" + sandbox.TemplateCategoryID, Status: 200,
 		ContentType: "application/json",
 		Body:        `{"status":1,"data":{"templates":[{"id":"` + sandbox.TemplateID + `","message_name":"Знижка {{discount}} для {{name}}"}]}}`})
@@ -173,7 +173,7 @@ func TestSendTemplateVariablesFromItsName(t *testing.T) {
 // TestListTemplatesSaysVariables: list_templates names the variables a
 // template needs where the server knows them (the account catalog).
 func TestListTemplatesSaysVariables(t *testing.T) {
-	h := newToolsHarness(t, guard.ModeOff)
+	h := newHarness(t, harnessOpts{Mode: guard.ModeOff})
 	h.deps.Catalog = sandboxCatalog(t)
 	r := h.ok("list_templates", map[string]any{"category_id": sandbox.TemplateCategoryID})
 	tpl := byID(t, scList(t, r.Doc(t), "templates"), "template_id", sandbox.TemplateID)
@@ -184,7 +184,7 @@ func TestListTemplatesSaysVariables(t *testing.T) {
 // payment system lists what the account catalog has, so the job can be done
 // from the tools alone.
 func TestCatalogListedWhenAnIDIsMissing(t *testing.T) {
-	h := newToolsHarness(t, guard.ModeOff)
+	h := newHarness(t, harnessOpts{Mode: guard.ModeOff})
 	h.deps.Catalog = sandboxCatalog(t)
 	r := h.fail("create_order", map[string]any{"person_id": sandbox.DemoPersonID, "offer_id": "", "payment_credits_id": "WayForPay"})
 	assert.Contains(t, r.Text(), "Vitamin C Serum 30 ml")

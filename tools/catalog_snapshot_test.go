@@ -45,16 +45,16 @@ func wireTools(t *testing.T, result []byte) (names []string, raw map[string]json
 // internal/app builds it with no flags: the default toolsets.
 func defaultServerToolsList(t *testing.T) (result []byte, selected []tools.Tool) {
 	t.Helper()
-	h := newToolsHarness(t, guard.ModeAuto)
+	h := newHarness(t, harnessOpts{Mode: guard.ModeAuto})
 	selected, err := tools.Select(h.all, tools.Selection{Toolsets: tools.DefaultToolsets()})
 	require.NoError(t, err)
-	return toolsList(t, newToolsServer(tools.ServerTools(selected))), selected
+	return toolsList(t, newServer(tools.ServerTools(selected), false)), selected
 }
 
 // TestToolSchemaSnapshots pins every tool's definition exactly as tools/list
 // sends it: testdata/toolsnaps/<tool>.json.
 func TestToolSchemaSnapshots(t *testing.T) {
-	h := newToolsHarness(t, guard.ModeOff)
+	h := newHarness(t, harnessOpts{Mode: guard.ModeOff})
 	names, raw := wireTools(t, toolsList(t, h.srv))
 	require.Len(t, names, len(h.all), "tools/list must carry every registered tool")
 	for _, name := range names {

@@ -16,16 +16,16 @@ import (
 // time the tool result arrives, with the tool, the arguments without
 // confirm_token or dry_run, the outcome, and the ids, reason or error.
 func TestGuardAuditEveryOutcome(t *testing.T) {
-	e := newGuardEnv(t, guardOpts{Mode: guard.ModePreview})
+	e := newHarness(t, harnessOpts{Mode: guard.ModePreview})
 	c := e.client(t, guardModern, nil)
 	args := guardSendArgs(guardText1)
 
 	// step calls a tool and returns the audit lines it added, read as soon
 	// as the result is back.
 	step := func(tool string, a map[string]any) []map[string]any {
-		before := len(e.audit.Lines(t))
+		before := len(e.auditLines(t))
 		guardCall(t, c, tool, a)
-		return e.audit.Lines(t)[before:]
+		return e.auditLines(t)[before:]
 	}
 	one := func(lines []map[string]any, outcome string) map[string]any {
 		t.Helper()
@@ -68,7 +68,7 @@ func TestGuardAuditEveryOutcome(t *testing.T) {
 	assert.Equal(t, map[string]any{"person_id": sandbox.DemoPersonID, "tag_id": sandbox.LeadTagID, "tag": "Lead"}, l["args"])
 
 	// Every line so far is one of the outcomes above; no token was logged.
-	for _, line := range e.audit.Lines(t) {
+	for _, line := range e.auditLines(t) {
 		assert.NotContains(t, line["args"], "confirm_token")
 		r, _ := line["reason"].(string)
 		assert.NotContains(t, r, token)
@@ -83,10 +83,10 @@ func TestGuardAuditEveryOutcome(t *testing.T) {
 		{mcp.ElicitationResponseActionCancel, guard.OutcomeCancelled},
 		{mcp.ElicitationResponseActionAccept, guard.OutcomeExecuted},
 	} {
-		ee := newGuardEnv(t, guardOpts{Mode: guard.ModeElicit})
+		ee := newHarness(t, harnessOpts{Mode: guard.ModeElicit})
 		ec := ee.client(t, guardLegacy, &guardElicitor{action: tc.action, content: map[string]any{"confirm": true}})
 		guardCall(t, ec, "add_comment", guardMutatingArgs()["add_comment"])
-		lines := ee.audit.Lines(t)
+		lines := ee.auditLines(t)
 		require.Len(t, lines, 2)
 		assert.Equal(t, guard.OutcomeAsked, lines[0]["outcome"])
 		assert.Equal(t, tc.outcome, lines[1]["outcome"])

@@ -38,12 +38,12 @@ func TestGuardMutatingToolsCatalog(t *testing.T) {
 func TestGuardEveryMutatingToolExecutesOnce(t *testing.T) {
 	for name, args := range guardMutatingArgs() {
 		t.Run(name, func(t *testing.T) {
-			e := newGuardEnv(t, guardOpts{Mode: guard.ModeOff})
+			e := newHarness(t, harnessOpts{Mode: guard.ModeOff})
 			c := e.client(t, guardModern, nil)
 			res := guardCall(t, c, name, args)
 			require.False(t, res.IsError, guardText(res))
 			assert.Len(t, e.sb.Writes(), 1, "writes: %v", e.writesTo())
-			assert.Equal(t, []string{guard.OutcomeExecuted}, e.audit.Outcomes(t))
+			assert.Equal(t, []string{guard.OutcomeExecuted}, e.auditOutcomes(t))
 		})
 	}
 }
@@ -53,7 +53,7 @@ func TestGuardEveryMutatingToolExecutesOnce(t *testing.T) {
 func TestGuardDryRunNeverWrites(t *testing.T) {
 	for _, mode := range guardModes {
 		for _, elicits := range []bool{false, true} {
-			e := newGuardEnv(t, guardOpts{Mode: mode})
+			e := newHarness(t, harnessOpts{Mode: mode})
 			el := guardAccepting()
 			c := e.client(t, guardModern, el)
 			if !elicits {
@@ -70,10 +70,10 @@ func TestGuardDryRunNeverWrites(t *testing.T) {
 			}
 			assert.Empty(t, e.writesTo(), "mode %s", mode)
 			assert.Empty(t, el.Messages(), "a dry run must not ask the user")
-			for _, l := range e.audit.Lines(t) {
+			for _, l := range e.auditLines(t) {
 				assert.Equal(t, guard.OutcomeDryRun, l["outcome"])
 			}
-			assert.Len(t, e.audit.Lines(t), countCatalogue(t, isMutating))
+			assert.Len(t, e.auditLines(t), countCatalogue(t, isMutating))
 		}
 	}
 }
@@ -81,7 +81,7 @@ func TestGuardDryRunNeverWrites(t *testing.T) {
 // TestGuardReadOnlyRefuses: a guard configured read-only refuses every
 // mutation, confirmed or dry, and nothing reaches Leeloo.
 func TestGuardReadOnlyRefuses(t *testing.T) {
-	e := newGuardEnv(t, guardOpts{Mode: guard.ModeOff, ReadOnly: true})
+	e := newHarness(t, harnessOpts{Mode: guard.ModeOff, ReadOnly: true})
 	c := e.client(t, guardModern, guardAccepting())
 	for name, args := range guardMutatingArgs() {
 		for _, a := range []map[string]any{args, guardWith(args, "dry_run", true)} {
@@ -91,7 +91,7 @@ func TestGuardReadOnlyRefuses(t *testing.T) {
 		}
 	}
 	assert.Empty(t, e.writesTo())
-	for _, l := range e.audit.Lines(t) {
+	for _, l := range e.auditLines(t) {
 		assert.Equal(t, guard.OutcomeRefused, l["outcome"])
 	}
 }

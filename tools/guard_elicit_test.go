@@ -29,7 +29,7 @@ func TestGuardElicitAccepted(t *testing.T) {
 	for _, era := range guardEras {
 		for _, mode := range []guard.Mode{guard.ModeElicit, guard.ModeAuto} {
 			t.Run(era+"/"+string(mode), func(t *testing.T) {
-				e := newGuardEnv(t, guardOpts{Mode: mode})
+				e := newHarness(t, harnessOpts{Mode: mode})
 				el := guardAccepting()
 				c := e.client(t, era, el)
 
@@ -52,7 +52,7 @@ func TestGuardElicitAccepted(t *testing.T) {
 				assert.Equal(t, guardText1, body["text"], "the exact text shown is the text sent")
 				assert.Equal(t, sandbox.DemoAccountID, body["account_id"])
 
-				assert.Equal(t, []string{guard.OutcomeAsked, guard.OutcomeExecuted}, e.audit.Outcomes(t))
+				assert.Equal(t, []string{guard.OutcomeAsked, guard.OutcomeExecuted}, e.auditOutcomes(t))
 			})
 		}
 	}
@@ -74,7 +74,7 @@ func TestGuardElicitNotConfirmed(t *testing.T) {
 	for _, era := range guardEras {
 		for _, tc := range cases {
 			t.Run(era+"/"+tc.name, func(t *testing.T) {
-				e := newGuardEnv(t, guardOpts{Mode: guard.ModeElicit})
+				e := newHarness(t, harnessOpts{Mode: guard.ModeElicit})
 				el := &guardElicitor{action: tc.el.action, content: tc.el.content}
 				c := e.client(t, era, el)
 				res := guardCall(t, c, "send_message", guardSendArgs(guardText1))
@@ -83,7 +83,7 @@ func TestGuardElicitNotConfirmed(t *testing.T) {
 				assert.Contains(t, guardText(res), "Nothing was sent")
 				assert.Len(t, el.Messages(), 1)
 				assert.Empty(t, e.writesTo())
-				assert.Equal(t, []string{guard.OutcomeAsked, tc.outcome}, e.audit.Outcomes(t))
+				assert.Equal(t, []string{guard.OutcomeAsked, tc.outcome}, e.auditOutcomes(t))
 
 				// The refusal leaves nothing behind: the same message, once
 				// confirmed, still goes out (no duplicate or budget charge).
@@ -101,7 +101,7 @@ func TestGuardElicitNotConfirmed(t *testing.T) {
 func TestGuardElicitModeWithoutCapability(t *testing.T) {
 	for _, era := range guardEras {
 		t.Run(era, func(t *testing.T) {
-			e := newGuardEnv(t, guardOpts{Mode: guard.ModeElicit})
+			e := newHarness(t, harnessOpts{Mode: guard.ModeElicit})
 			c := e.client(t, era, nil)
 			res := guardCall(t, c, "send_message", guardSendArgs(guardText1))
 			assert.True(t, res.IsError)
@@ -111,7 +111,7 @@ func TestGuardElicitModeWithoutCapability(t *testing.T) {
 			res = guardCall(t, c, "send_message", guardWith(guardSendArgs(guardText1), "confirm_token", "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"))
 			assert.True(t, res.IsError)
 			assert.Empty(t, e.writesTo())
-			assert.Equal(t, []string{guard.OutcomeRefused, guard.OutcomeRefused}, e.audit.Outcomes(t))
+			assert.Equal(t, []string{guard.OutcomeRefused, guard.OutcomeRefused}, e.auditOutcomes(t))
 		})
 	}
 }
@@ -122,7 +122,7 @@ func TestGuardElicitModeWithoutCapability(t *testing.T) {
 func TestGuardAutoModeWithoutCapability(t *testing.T) {
 	for _, era := range guardEras {
 		t.Run(era, func(t *testing.T) {
-			e := newGuardEnv(t, guardOpts{Mode: guard.ModeAuto})
+			e := newHarness(t, harnessOpts{Mode: guard.ModeAuto})
 			c := e.client(t, era, nil)
 			res := guardCall(t, c, "send_message", guardSendArgs(guardText1))
 			require.False(t, res.IsError, guardText(res))
@@ -159,7 +159,7 @@ func TestGuardAutoModeWithoutCapability(t *testing.T) {
 // TestGuardElicitRefusedBeforeAsking: an action the guard would refuse anyway
 // (a duplicate) is refused without bothering the user.
 func TestGuardElicitRefusedBeforeAsking(t *testing.T) {
-	e := newGuardEnv(t, guardOpts{Mode: guard.ModeElicit})
+	e := newHarness(t, harnessOpts{Mode: guard.ModeElicit})
 	el := guardAccepting()
 	c := e.client(t, guardModern, el)
 	res := guardCall(t, c, "send_message", guardSendArgs(guardText1))
@@ -177,7 +177,7 @@ func TestGuardElicitOverStreamableHTTP(t *testing.T) {
 	for _, era := range guardEras {
 		for _, action := range []mcp.ElicitationResponseAction{mcp.ElicitationResponseActionAccept, mcp.ElicitationResponseActionDecline} {
 			t.Run(era+"/"+string(action), func(t *testing.T) {
-				e := newGuardEnv(t, guardOpts{Mode: guard.ModeAuto})
+				e := newHarness(t, harnessOpts{Mode: guard.ModeAuto})
 				hs := httptest.NewServer(server.NewStreamableHTTPServer(e.srv))
 				t.Cleanup(hs.Close)
 				tr, err := transport.NewStreamableHTTP(hs.URL)
@@ -219,7 +219,7 @@ func TestGuardElicitOverStreamableHTTP(t *testing.T) {
 func TestApprovalLaterKeepsWhatTheHumanSaw(t *testing.T) {
 	for _, tool := range []string{"create_order", "update_manual_order"} {
 		t.Run(tool, func(t *testing.T) {
-			e := newGuardEnv(t, guardOpts{Mode: guard.ModeAuto})
+			e := newHarness(t, harnessOpts{Mode: guard.ModeAuto})
 			c := e.client(t, guardModern, nil)
 			args := guardMutatingArgs()[tool]
 			res := guardCall(t, c, tool, args)

@@ -88,7 +88,7 @@ func FuzzWriteToolArgs(f *testing.F) {
 	for _, s := range guardFuzzSeeds() {
 		f.Add(s[0].(uint8), s[1].(string))
 	}
-	e := newGuardEnv(f, guardOpts{Mode: guard.ModePreview, NoRecovery: true})
+	e := newHarness(f, harnessOpts{Mode: guard.ModePreview, NoRecovery: true})
 	c := e.client(f, guardModern, nil)
 	names := guardFuzzTools()
 	f.Fuzz(func(t *testing.T, i uint8, raw string) {

@@ -34,26 +34,26 @@ func TestGuardDuplicateRefused(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.tool, func(t *testing.T) {
-			e := newGuardEnv(t, guardOpts{Mode: guard.ModeOff})
+			e := newHarness(t, harnessOpts{Mode: guard.ModeOff})
 			c := e.client(t, guardModern, nil)
 			res := guardCall(t, c, tc.tool, tc.args)
 			require.False(t, res.IsError, guardText(res))
-			require.Equal(t, 1, e.writes())
+			require.Equal(t, 1, len(e.writes()))
 
 			e.clock.Advance(9 * time.Minute)
 			res = guardCall(t, c, tc.tool, tc.args)
 			assert.True(t, res.IsError)
 			assert.Contains(t, guardText(res), "an identical "+tc.tool+" was sent 9m0s ago")
 			assert.Contains(t, guardText(res), "allow_duplicate: true")
-			assert.Equal(t, 1, e.writes(), "the duplicate reached Leeloo")
+			assert.Equal(t, 1, len(e.writes()), "the duplicate reached Leeloo")
 
 			res = guardCall(t, c, tc.tool, tc.different)
 			require.False(t, res.IsError, "a different action is no duplicate: %s", guardText(res))
-			assert.Equal(t, 2, e.writes())
+			assert.Equal(t, 2, len(e.writes()))
 
 			res = guardCall(t, c, tc.tool, guardWith(tc.args, "allow_duplicate", true))
 			require.False(t, res.IsError, guardText(res))
-			assert.Equal(t, 3, e.writes())
+			assert.Equal(t, 3, len(e.writes()))
 
 			// The window runs from the latest identical send.
 			e.clock.Advance(guard.DefaultDuplicateWindow)
@@ -62,7 +62,7 @@ func TestGuardDuplicateRefused(t *testing.T) {
 			e.clock.Advance(time.Second)
 			res = guardCall(t, c, tc.tool, tc.args)
 			require.False(t, res.IsError, guardText(res))
-			assert.Equal(t, 4, e.writes())
+			assert.Equal(t, 4, len(e.writes()))
 		})
 	}
 }
@@ -70,7 +70,7 @@ func TestGuardDuplicateRefused(t *testing.T) {
 // TestGuardDuplicatePreviewRefused: in preview mode the duplicate is refused
 // at the preview, before the user is asked to confirm.
 func TestGuardDuplicatePreviewRefused(t *testing.T) {
-	e := newGuardEnv(t, guardOpts{Mode: guard.ModePreview})
+	e := newHarness(t, harnessOpts{Mode: guard.ModePreview})
 	c := e.client(t, guardModern, nil)
 	args := guardSendArgs(guardText1)
 	tok := guardToken(t, guardCall(t, c, "send_message", args))
@@ -83,14 +83,14 @@ func TestGuardDuplicatePreviewRefused(t *testing.T) {
 	res = guardCall(t, c, "send_message", args)
 	assert.True(t, res.IsError, "no preview for a duplicate")
 	assert.NotContains(t, guardText(res), "confirm_token")
-	assert.Equal(t, 1, e.writes())
+	assert.Equal(t, 1, len(e.writes()))
 }
 
 // TestGuardDuplicateAfterServerError: a send that failed with a 5xx may
 // still have been delivered: the identical send is refused as uncertain
 // until allow_duplicate says the user checked.
 func TestGuardDuplicateAfterServerError(t *testing.T) {
-	e := newGuardEnv(t, guardOpts{Mode: guard.ModeOff})
+	e := newHarness(t, harnessOpts{Mode: guard.ModeOff})
 	c := e.client(t, guardModern, nil)
 	args := guardSendArgs(guardText1)
 	e.sb.Inject(sandbox.ServerError("POST", "/messages/send-message"))
@@ -98,24 +98,24 @@ func TestGuardDuplicateAfterServerError(t *testing.T) {
 	res := guardCall(t, c, "send_message", args)
 	assert.True(t, res.IsError)
 	assert.Contains(t, guardText(res), "may still have delivered")
-	assert.Equal(t, 1, e.writes(), "a write is never retried")
+	assert.Equal(t, 1, len(e.writes()), "a write is never retried")
 
 	e.clock.Advance(2 * time.Minute)
 	res = guardCall(t, c, "send_message", args)
 	assert.True(t, res.IsError)
 	assert.Contains(t, guardText(res), "failed 2m0s ago in a way that may still have delivered it")
 	assert.Contains(t, guardText(res), "get_chat_messages")
-	assert.Equal(t, 1, e.writes())
+	assert.Equal(t, 1, len(e.writes()))
 
 	res = guardCall(t, c, "send_message", guardWith(args, "allow_duplicate", true))
 	require.False(t, res.IsError, guardText(res))
-	assert.Equal(t, 2, e.writes())
+	assert.Equal(t, 2, len(e.writes()))
 }
 
 // TestGuardDuplicateAfterRejection: a send Leeloo certainly rejected (a 4xx
 // or FORMAT_ERROR) leaves no duplicate record and no budget charge.
 func TestGuardDuplicateAfterRejection(t *testing.T) {
-	e := newGuardEnv(t, guardOpts{Mode: guard.ModeOff, MaxSendsPerHour: 1})
+	e := newHarness(t, harnessOpts{Mode: guard.ModeOff, MaxSendsPerHour: 1})
 	c := e.client(t, guardModern, nil)
 	args := guardSendArgs(guardText1)
 	e.sb.Inject(sandbox.FormatError("POST", "/messages/send-message", map[string]string{"text": "REQUIRED"}))
@@ -125,14 +125,14 @@ func TestGuardDuplicateAfterRejection(t *testing.T) {
 	assert.NotContains(t, guardText(res), "may still have delivered")
 	res = guardCall(t, c, "send_message", args)
 	require.False(t, res.IsError, guardText(res))
-	assert.Equal(t, 2, e.writes())
+	assert.Equal(t, 2, len(e.writes()))
 }
 
 // TestGuardDuplicateRecordSurvivesFailedRetry: a delivered message stays on
 // record when a later allow_duplicate retry of it is rejected, so a third
 // identical send inside the window is still refused.
 func TestGuardDuplicateRecordSurvivesFailedRetry(t *testing.T) {
-	e := newGuardEnv(t, guardOpts{Mode: guard.ModeOff})
+	e := newHarness(t, harnessOpts{Mode: guard.ModeOff})
 	c := e.client(t, guardModern, nil)
 	args := guardSendArgs(guardText1)
 	require.False(t, guardCall(t, c, "send_message", args).IsError)
@@ -146,13 +146,13 @@ func TestGuardDuplicateRecordSurvivesFailedRetry(t *testing.T) {
 	res = guardCall(t, c, "send_message", args)
 	assert.True(t, res.IsError, "the first delivery, 2 minutes ago, is forgotten")
 	assert.Contains(t, guardText(res), "was sent 2m0s ago")
-	assert.Equal(t, 2, e.writes())
+	assert.Equal(t, 2, len(e.writes()))
 }
 
 // TestGuardSendBudget: with --max-sends-per-hour 2 the third customer-facing
 // action is refused with the time a slot frees; internal changes don't count.
 func TestGuardSendBudget(t *testing.T) {
-	e := newGuardEnv(t, guardOpts{Mode: guard.ModeOff, MaxSendsPerHour: 2})
+	e := newHarness(t, harnessOpts{Mode: guard.ModeOff, MaxSendsPerHour: 2})
 	c := e.client(t, guardModern, nil)
 	send := func(text string) *mcp.CallToolResult {
 		return guardCall(t, c, "send_message", guardSendArgs(text))
@@ -168,7 +168,7 @@ func TestGuardSendBudget(t *testing.T) {
 	}
 	res := guardCall(t, c, "create_order", map[string]any{"person_id": sandbox.DemoPersonID, "offer_id": sandbox.OfferID, "payment_credits_id": sandbox.PaymentCreditsID})
 	require.False(t, res.IsError, "an order without notify_customer is not customer-facing: %s", guardText(res))
-	require.Equal(t, 6, e.writes())
+	require.Equal(t, 6, len(e.writes()))
 
 	e.clock.Advance(5 * time.Minute)
 	for _, tool := range []string{"send_message", "send_template", "subscribe_to_tunnel", "create_order"} {
@@ -184,19 +184,19 @@ func TestGuardSendBudget(t *testing.T) {
 		assert.Contains(t, guardText(res), "send budget of 2 customer-facing actions per hour is used up", tool)
 		assert.Contains(t, guardText(res), "the next slot frees at 11:00 UTC (in 45m0s)", tool)
 	}
-	assert.Equal(t, 6, e.writes(), "refused sends reach nobody")
+	assert.Equal(t, 6, len(e.writes()), "refused sends reach nobody")
 
 	e.clock.Advance(45 * time.Minute)
 	res = send("three")
 	require.False(t, res.IsError, guardText(res))
 	assert.Contains(t, guardText(send("four")), "frees at 11:10 UTC")
-	assert.Equal(t, 7, e.writes())
+	assert.Equal(t, 7, len(e.writes()))
 }
 
 // TestGuardSendBudgetPreview: in preview mode an over-budget action is
 // refused at the preview and no token is issued.
 func TestGuardSendBudgetPreview(t *testing.T) {
-	e := newGuardEnv(t, guardOpts{Mode: guard.ModePreview, MaxSendsPerHour: 1})
+	e := newHarness(t, harnessOpts{Mode: guard.ModePreview, MaxSendsPerHour: 1})
 	c := e.client(t, guardModern, nil)
 	a1, a2 := guardSendArgs("one"), guardSendArgs("two")
 	t1 := guardToken(t, guardCall(t, c, "send_message", a1))
@@ -208,13 +208,13 @@ func TestGuardSendBudgetPreview(t *testing.T) {
 	res = guardCall(t, c, "send_message", guardSendArgs("three"))
 	assert.True(t, res.IsError)
 	assert.NotContains(t, guardText(res), "confirm_token")
-	assert.Equal(t, 1, e.writes())
+	assert.Equal(t, 1, len(e.writes()))
 }
 
 // TestGuardConcurrentIdenticalSends: ten identical confirmed sends at once
 // (mode off) reach Leeloo exactly once.
 func TestGuardConcurrentIdenticalSends(t *testing.T) {
-	e := newGuardEnv(t, guardOpts{Mode: guard.ModeOff})
+	e := newHarness(t, harnessOpts{Mode: guard.ModeOff})
 	c := e.client(t, guardModern, nil)
 	var wg sync.WaitGroup
 	results := make([]*mcp.CallToolResult, 10)
@@ -235,14 +235,14 @@ func TestGuardConcurrentIdenticalSends(t *testing.T) {
 		}
 	}
 	assert.Equal(t, 1, ok)
-	assert.Equal(t, 1, e.writes())
-	assert.Len(t, e.audit.Lines(t), 10)
+	assert.Equal(t, 1, len(e.writes()))
+	assert.Len(t, e.auditLines(t), 10)
 }
 
 // TestGuardConcurrentTokenUse: ten concurrent confirmations with one token,
 // each with allow_duplicate so only the token stands between them, send once.
 func TestGuardConcurrentTokenUse(t *testing.T) {
-	e := newGuardEnv(t, guardOpts{Mode: guard.ModePreview})
+	e := newHarness(t, harnessOpts{Mode: guard.ModePreview})
 	c := e.client(t, guardModern, nil)
 	args := guardWith(guardSendArgs(guardText1), "allow_duplicate", true)
 	tok := guardToken(t, guardCall(t, c, "send_message", args))
@@ -255,7 +255,7 @@ func TestGuardConcurrentTokenUse(t *testing.T) {
 		}()
 	}
 	wg.Wait()
-	assert.Equal(t, 1, e.writes(), fmt.Sprint(e.audit.Outcomes(t)))
+	assert.Equal(t, 1, len(e.writes()), fmt.Sprint(e.auditOutcomes(t)))
 }
 
 // TestGuardUnclearReplyIsUncertain: Leeloo answered a send in a way that
@@ -277,7 +277,7 @@ func TestGuardUnclearReplyIsUncertain(t *testing.T) {
 	}
 	for name, f := range faults {
 		t.Run(name, func(t *testing.T) {
-			e := newGuardEnv(t, guardOpts{Mode: guard.ModeOff, MaxSendsPerHour: 1})
+			e := newHarness(t, harnessOpts{Mode: guard.ModeOff, MaxSendsPerHour: 1})
 			c := e.client(t, guardModern, nil)
 			args := guardSendArgs(guardText1)
 			e.sb.Inject(f)
@@ -287,7 +287,7 @@ func TestGuardUnclearReplyIsUncertain(t *testing.T) {
 			assert.NotContains(t, guardText(res), "Sent")
 			assert.Contains(t, guardText(res), "may or may not have been processed")
 			assert.Contains(t, guardText(res), "may still have delivered")
-			assert.Equal(t, 1, e.writes())
+			assert.Equal(t, 1, len(e.writes()))
 
 			res = guardCall(t, c, "send_message", args)
 			assert.True(t, res.IsError)
@@ -295,7 +295,7 @@ func TestGuardUnclearReplyIsUncertain(t *testing.T) {
 			res = guardCall(t, c, "send_message", guardSendArgs("A different message"))
 			assert.True(t, res.IsError)
 			assert.Contains(t, guardText(res), "budget", "the uncertain send keeps its budget slot")
-			assert.Equal(t, 1, e.writes(), "nothing more reached Leeloo")
+			assert.Equal(t, 1, len(e.writes()), "nothing more reached Leeloo")
 		})
 	}
 }

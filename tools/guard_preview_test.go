@@ -17,7 +17,7 @@ const guardText2 = "Hi Mark, the night cream ships tomorrow."
 // confirm_token); the identical call with the token sends exactly once; the
 // token cannot be replayed.
 func TestGuardPreviewThenConfirm(t *testing.T) {
-	e := newGuardEnv(t, guardOpts{Mode: guard.ModePreview})
+	e := newHarness(t, harnessOpts{Mode: guard.ModePreview})
 	c := e.client(t, guardModern, guardAccepting()) // preview mode never elicits
 	args := guardSendArgs(guardText1)
 
@@ -40,7 +40,7 @@ func TestGuardPreviewThenConfirm(t *testing.T) {
 	assert.Contains(t, guardText(res), "already used")
 	assert.Contains(t, guardText(res), "Nothing was sent")
 	assert.Len(t, e.sb.Writes(), 1, "a replayed token sends nothing")
-	assert.Equal(t, []string{guard.OutcomePreview, guard.OutcomeExecuted, guard.OutcomeRefused, guard.OutcomeRefused}, e.audit.Outcomes(t))
+	assert.Equal(t, []string{guard.OutcomePreview, guard.OutcomeExecuted, guard.OutcomeRefused, guard.OutcomeRefused}, e.auditOutcomes(t))
 }
 
 // TestGuardPreviewTokenRejected: a token is bound to one tool, its exact
@@ -50,29 +50,29 @@ func TestGuardPreviewTokenRejected(t *testing.T) {
 	cases := []struct {
 		name string
 		// call makes the confirming call with the token issued for args.
-		call func(t *testing.T, e *guardEnv, tok string) (tool string, callArgs map[string]any)
+		call func(t *testing.T, e *harness, tok string) (tool string, callArgs map[string]any)
 		msg  string
 	}{
-		{"changed text", func(t *testing.T, e *guardEnv, tok string) (string, map[string]any) {
+		{"changed text", func(t *testing.T, e *harness, tok string) (string, map[string]any) {
 			return "send_message", guardWith(args, "text", guardText1+" ", "confirm_token", tok)
 		}, "arguments changed"},
-		{"changed recipient", func(t *testing.T, e *guardEnv, tok string) (string, map[string]any) {
+		{"changed recipient", func(t *testing.T, e *harness, tok string) (string, map[string]any) {
 			return "send_message", guardWith(args, "account_id", sandbox.InjectionAccountID, "confirm_token", tok)
 		}, "arguments changed"},
-		{"other tool", func(t *testing.T, e *guardEnv, tok string) (string, map[string]any) {
+		{"other tool", func(t *testing.T, e *harness, tok string) (string, map[string]any) {
 			return "add_comment", map[string]any{"person_id": sandbox.DemoPersonID, "comment": guardText1, "confirm_token": tok}
 		}, "does not match this tool"},
-		{"malformed", func(t *testing.T, e *guardEnv, tok string) (string, map[string]any) {
+		{"malformed", func(t *testing.T, e *harness, tok string) (string, map[string]any) {
 			return "send_message", guardWith(args, "confirm_token", tok[:len(tok)-2])
 		}, "malformed"},
-		{"expired", func(t *testing.T, e *guardEnv, tok string) (string, map[string]any) {
+		{"expired", func(t *testing.T, e *harness, tok string) (string, map[string]any) {
 			e.clock.Advance(guard.DefaultTokenTTL + time.Second)
 			return "send_message", guardWith(args, "confirm_token", tok)
 		}, "expired"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			e := newGuardEnv(t, guardOpts{Mode: guard.ModePreview})
+			e := newHarness(t, harnessOpts{Mode: guard.ModePreview})
 			c := e.client(t, guardModern, nil)
 			tok := guardToken(t, guardCall(t, c, "send_message", args))
 			tool, callArgs := tc.call(t, e, tok)
@@ -81,7 +81,7 @@ func TestGuardPreviewTokenRejected(t *testing.T) {
 			assert.Contains(t, guardText(res), tc.msg)
 			assert.Contains(t, guardText(res), "call without confirm_token for a new preview")
 			assert.Empty(t, e.writesTo())
-			assert.Equal(t, []string{guard.OutcomePreview, guard.OutcomeRefused}, e.audit.Outcomes(t))
+			assert.Equal(t, []string{guard.OutcomePreview, guard.OutcomeRefused}, e.auditOutcomes(t))
 		})
 	}
 }
@@ -89,7 +89,7 @@ func TestGuardPreviewTokenRejected(t *testing.T) {
 // TestGuardPreviewRejectedTokenStaysValid: a token offered with the wrong
 // arguments is not spent; the call it was issued for still goes through once.
 func TestGuardPreviewRejectedTokenStaysValid(t *testing.T) {
-	e := newGuardEnv(t, guardOpts{Mode: guard.ModePreview})
+	e := newHarness(t, harnessOpts{Mode: guard.ModePreview})
 	c := e.client(t, guardModern, nil)
 	args := guardSendArgs(guardText1)
 	tok := guardToken(t, guardCall(t, c, "send_message", args))
@@ -105,15 +105,15 @@ func TestGuardPreviewRejectedTokenStaysValid(t *testing.T) {
 // tokens; a server with another key refuses them.
 func TestGuardPreviewTokenAcrossServers(t *testing.T) {
 	key := []byte("0123456789abcdef0123456789abcdef")
-	a := newGuardEnv(t, guardOpts{Mode: guard.ModePreview, Key: key})
-	same := newGuardEnvOn(t, a.sb, a.clock, guardOpts{Mode: guard.ModePreview, Key: key})
-	other := newGuardEnvOn(t, a.sb, a.clock, guardOpts{Mode: guard.ModePreview, Key: []byte("another key, another deployment")})
-	random := newGuardEnvOn(t, a.sb, a.clock, guardOpts{Mode: guard.ModePreview}) // no key: random per process
+	a := newHarness(t, harnessOpts{Mode: guard.ModePreview, Key: key})
+	same := newHarnessOn(t, a.sb, a.clock, harnessOpts{Mode: guard.ModePreview, Key: key})
+	other := newHarnessOn(t, a.sb, a.clock, harnessOpts{Mode: guard.ModePreview, Key: []byte("another key, another deployment")})
+	random := newHarnessOn(t, a.sb, a.clock, harnessOpts{Mode: guard.ModePreview}) // no key: random per process
 	args := guardSendArgs(guardText2)
 	args["account_id"] = sandbox.InjectionAccountID
 
 	tok := guardToken(t, guardCall(t, a.client(t, guardModern, nil), "send_message", args))
-	for name, e := range map[string]*guardEnv{"other key": other, "random key": random} {
+	for name, e := range map[string]*harness{"other key": other, "random key": random} {
 		res := guardCall(t, e.client(t, guardModern, nil), "send_message", guardWith(args, "confirm_token", tok))
 		assert.True(t, res.IsError, name)
 		assert.Contains(t, guardText(res), "another key", name)
@@ -130,7 +130,7 @@ func TestGuardPreviewTokenAcrossServers(t *testing.T) {
 // TestGuardPreviewDryRunWithToken: dry_run wins over a token and does not
 // spend it.
 func TestGuardPreviewDryRunWithToken(t *testing.T) {
-	e := newGuardEnv(t, guardOpts{Mode: guard.ModePreview})
+	e := newHarness(t, harnessOpts{Mode: guard.ModePreview})
 	c := e.client(t, guardModern, nil)
 	args := guardSendArgs(guardText1)
 	tok := guardToken(t, guardCall(t, c, "send_message", args))

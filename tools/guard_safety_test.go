@@ -18,7 +18,7 @@ import (
 func TestGuardServerErrorOnSend(t *testing.T) {
 	for _, mode := range []guard.Mode{guard.ModeOff, guard.ModePreview, guard.ModeElicit} {
 		t.Run(string(mode), func(t *testing.T) {
-			e := newGuardEnv(t, guardOpts{Mode: mode})
+			e := newHarness(t, harnessOpts{Mode: mode})
 			c := e.client(t, guardLegacy, guardAccepting())
 			args := guardSendArgs(guardText1)
 			if mode == guard.ModePreview {
@@ -40,7 +40,7 @@ func TestGuardServerErrorOnSend(t *testing.T) {
 			}
 			assert.Equal(t, 1, attempts, "exactly one attempt upstream")
 
-			lines := e.audit.Lines(t)
+			lines := e.auditLines(t)
 			require.NotEmpty(t, lines)
 			last := lines[len(lines)-1]
 			assert.Equal(t, guard.OutcomeFailed, last["outcome"])
@@ -63,7 +63,7 @@ func TestGuardServerErrorOnSend(t *testing.T) {
 func TestGuardPromptInjectionIsData(t *testing.T) {
 	for _, mode := range guardModes {
 		t.Run(string(mode), func(t *testing.T) {
-			e := newGuardEnv(t, guardOpts{Mode: mode})
+			e := newHarness(t, harnessOpts{Mode: mode})
 			el := guardAccepting()
 			c := e.client(t, guardModern, el)
 			res := guardCall(t, c, "get_chat_messages", map[string]any{"account_id": sandbox.InjectionAccountID})
@@ -80,7 +80,7 @@ func TestGuardPromptInjectionIsData(t *testing.T) {
 
 			assert.Empty(t, e.writesTo(), "reading a chat sends nothing")
 			assert.Empty(t, el.Messages(), "reading a chat asks nothing")
-			assert.Empty(t, e.audit.Lines(t), "reads are not mutations")
+			assert.Empty(t, e.auditLines(t), "reads are not mutations")
 		})
 	}
 }
@@ -98,7 +98,7 @@ func TestGuardReplyWindowWarnings(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.channel, func(t *testing.T) {
-			e := newGuardEnv(t, guardOpts{Mode: guard.ModePreview})
+			e := newHarness(t, harnessOpts{Mode: guard.ModePreview})
 			c := e.client(t, guardModern, nil)
 			res := guardCall(t, c, "send_message", map[string]any{"account_id": tc.account, "text": "Hello again!"})
 			guardToken(t, res)
@@ -117,7 +117,7 @@ func TestGuardReplyWindowWarnings(t *testing.T) {
 	}
 
 	// The confirmation dialog shows the same warning.
-	e := newGuardEnv(t, guardOpts{Mode: guard.ModeElicit})
+	e := newHarness(t, harnessOpts{Mode: guard.ModeElicit})
 	el := &guardElicitor{action: "decline"}
 	c := e.client(t, guardModern, el)
 	guardCall(t, c, "send_message", map[string]any{"account_id": sandbox.FacebookAccountID, "text": "Hello again!"})

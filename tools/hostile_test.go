@@ -15,7 +15,6 @@ import (
 	"github.com/leeloo-mcp/leeloo-mcp/events"
 	"github.com/leeloo-mcp/leeloo-mcp/guard"
 	"github.com/leeloo-mcp/leeloo-mcp/internal/testutil"
-	"github.com/leeloo-mcp/leeloo-mcp/leeloo"
 	"github.com/leeloo-mcp/leeloo-mcp/leeloo/sandbox"
 	"github.com/leeloo-mcp/leeloo-mcp/tools"
 )
@@ -73,14 +72,7 @@ func TestHostileLeelooNeverReachesTheModelRaw(t *testing.T) {
 	probe := tools.All(&tools.Deps{})
 	args := hostileArgs()
 	hs := testutil.HostileLeeloo(t, sandbox.Prefix, hostileRoutes(t, probe))
-	client, err := leeloo.NewClient(leeloo.Options{BaseURL: hs.URL + sandbox.Prefix, Token: "t-hostile-0123456789", RequestsPerMinute: -1, MaxRetries: -1})
-	require.NoError(t, err)
-	g, err := guard.New(guard.Config{Mode: guard.ModePreview, ErrorResult: tools.ErrorResult, Now: toolsClock, MaxSendsPerHour: -1})
-	require.NoError(t, err)
-	deps := &tools.Deps{Client: client, Guard: g, Now: func() time.Time { return toolsNow }, Events: hostileEvents(t), Webhook: testWebhook}
-	h := &toolsHarness{t: t, deps: deps, all: tools.All(deps)}
-	h.srv = newToolsServer(tools.ServerTools(h.all))
-	h.rpc("initialize", map[string]any{"protocolVersion": "2025-06-18", "capabilities": map[string]any{}, "clientInfo": map[string]any{"name": "t", "version": "0"}})
+	h := newHarness(t, harnessOpts{Mode: guard.ModePreview, MaxSendsPerHour: -1, Leeloo: hs.URL + sandbox.Prefix, Events: hostileEvents(t)})
 
 	marks := 0
 	for _, tl := range h.all {

@@ -36,7 +36,7 @@ func bareIDs(v any, path string) []string {
 // the other tools' arguments do (tag_id, category_id, connection_id,
 // leadgentool_id, message_id, …), never a bare "id".
 func TestOneNamePerThing(t *testing.T) {
-	h := newToolsHarness(t, guard.ModeOff)
+	h := newHarness(t, harnessOpts{Mode: guard.ModeOff})
 	args := map[string]map[string]any{
 		"get_person":            {"person_id": sandbox.DemoPersonID},
 		"get_person_by_account": {"account_id": sandbox.DemoAccountID},
@@ -68,7 +68,7 @@ func TestOneNamePerThing(t *testing.T) {
 // the card get_person does (orders with title, price and status, managers
 // with names).
 func TestPersonByAccountIsTheSameCard(t *testing.T) {
-	h := newToolsHarness(t, guard.ModeOff)
+	h := newHarness(t, harnessOpts{Mode: guard.ModeOff})
 	byPerson := h.ok("get_person", map[string]any{"person_id": sandbox.DemoPersonID})
 	byAccount := h.ok("get_person_by_account", map[string]any{"account_id": sandbox.DemoAccountID})
 	assert.JSONEq(t, string(byPerson.TextJSON(t)), string(byAccount.TextJSON(t)))
@@ -79,7 +79,7 @@ func TestPersonByAccountIsTheSameCard(t *testing.T) {
 // still learns what dry_run, confirm_token, allow_duplicate and account_id
 // are, in a few words each.
 func TestGuardArgumentsDescribed(t *testing.T) {
-	h := newToolsHarness(t, guard.ModeOff)
+	h := newHarness(t, harnessOpts{Mode: guard.ModeOff})
 	for _, tl := range h.all {
 		var s struct {
 			Properties map[string]struct {
@@ -99,7 +99,7 @@ func TestGuardArgumentsDescribed(t *testing.T) {
 // TestSandboxMarksEveryMutation: in the sandbox every mutating tool's preview
 // and result say that nothing is real, in the text and the structured content.
 func TestSandboxMarksEveryMutation(t *testing.T) {
-	h := newToolsHarness(t, guard.ModeOff)
+	h := newHarness(t, harnessOpts{Mode: guard.ModeOff})
 	h.deps.Sandbox = true
 	r := h.ok("add_tag", map[string]any{"person_id": sandbox.DemoPersonID, "tag": "Webinar", "dry_run": true})
 	assert.Contains(t, r.Text(), tools.SandboxPreviewMark)

@@ -13,7 +13,7 @@ import (
 // TestCheckedBeforeAsking: what Leeloo would refuse is refused before a human
 // is asked to approve it, and nothing is written.
 func TestCheckedBeforeAsking(t *testing.T) {
-	h := newToolsHarness(t, guard.ModePreview)
+	h := newHarness(t, harnessOpts{Mode: guard.ModePreview})
 	person := sandbox.DemoPersonID
 	field := func(typ, value string) map[string]any {
 		return map[string]any{"person_id": person, "custom_fields": []any{map[string]any{"type": typ, "name": "f", "value": value}}}
@@ -49,7 +49,7 @@ func TestCheckedBeforeAsking(t *testing.T) {
 // TestOrderStateCheckedBeforeAsking: an order already resolved or rejected
 // is refused; partial payments, which the API cannot show, are warned about.
 func TestOrderStateCheckedBeforeAsking(t *testing.T) {
-	h := newToolsHarness(t, guard.ModeOff)
+	h := newHarness(t, harnessOpts{Mode: guard.ModeOff})
 	h.ok("update_manual_order", map[string]any{"order_id": sandbox.ManualOrderID, "status": "RESOLVED"})
 	r := h.fail("update_manual_order", map[string]any{"order_id": sandbox.ManualOrderID, "status": "REJECTED"})
 	assert.Contains(t, r.Text(), "is already RESOLVED")
@@ -62,7 +62,7 @@ func TestOrderStateCheckedBeforeAsking(t *testing.T) {
 // TestSubscribeAlreadyInTunnel: subscribing someone already in the tunnel
 // is said plainly before anyone approves it.
 func TestSubscribeAlreadyInTunnel(t *testing.T) {
-	h := newToolsHarness(t, guard.ModeOff)
+	h := newHarness(t, harnessOpts{Mode: guard.ModeOff})
 	r := h.ok("subscribe_to_tunnel", map[string]any{"account_id": sandbox.DemoAccountID, "tunnel_id": sandbox.TunnelID,
 		"tunnel_block_id": sandbox.TunnelBlockID, "dry_run": true})
 	assert.Contains(t, r.Text(), "Warning: this account is already subscribed to the tunnel")
@@ -75,7 +75,7 @@ func TestSubscribeAlreadyInTunnel(t *testing.T) {
 // answering 0 results, and a national phone number asks for the country code
 // rather than searching "+0…".
 func TestMisleadingInputsRefused(t *testing.T) {
-	h := newToolsHarness(t, guard.ModeOff)
+	h := newHarness(t, harnessOpts{Mode: guard.ModeOff})
 	for _, tool := range []string{"search_people", "list_communication_channels"} {
 		r := h.fail(tool, map[string]any{"last_message_from": "2026-03-01", "last_message_to": "2026-02-01"})
 		assert.Contains(t, r.Text(), "last_message_from 2026-03-01 is after last_message_to 2026-02-01", tool)

@@ -24,7 +24,7 @@ type readCase struct {
 	name  string
 	tool  string
 	args  map[string]any
-	setup func(t *testing.T, h *toolsHarness)
+	setup func(t *testing.T, h *harness)
 	// want is every upstream request, in order.
 	want []upstream
 	// text must all appear in the text content.
@@ -468,7 +468,7 @@ func TestReadTools(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			h := newToolsHarness(t, guard.ModeOff)
+			h := newHarness(t, harnessOpts{Mode: guard.ModeOff})
 			if c.setup != nil {
 				c.setup(t, h)
 				h.sb.ResetRequests()
@@ -517,7 +517,7 @@ type readErrCase struct {
 	tool string
 	args map[string]any
 	// setup prepares the sandbox (faults, state); its requests are forgotten.
-	setup func(t *testing.T, h *toolsHarness)
+	setup func(t *testing.T, h *harness)
 	// want is every upstream request, in order (none for a local refusal).
 	want []upstream
 	// msg must all appear in the error text.
@@ -568,7 +568,7 @@ func TestReadToolErrors(t *testing.T) {
 			want: []upstream{pq("/people", "filter[phone]=%2B380000000000&limit=5&offset=0")},
 			msg:  []string{"nobody in this account has phone +380000000000", "search_people"}},
 		{name: "several people have the phone", tool: "get_person", args: map[string]any{"phone": "+380671234567"},
-			setup: func(t *testing.T, h *toolsHarness) {
+			setup: func(t *testing.T, h *harness) {
 				// The sandbox lets an update reuse a phone, as a CRM with messy data does.
 				_, _, err := h.deps.Client.People.Update(t.Context(), sandbox.FacebookPersonID, leeloo.UpdatePersonRequest{Phone: "+380671234567"})
 				require.NoError(t, err)
@@ -593,13 +593,13 @@ func TestReadToolErrors(t *testing.T) {
 
 		// Upstream failures.
 		{name: "rate limited beyond the longest wait", tool: "search_people", args: map[string]any{"phone": "+380671234567"},
-			setup: func(t *testing.T, h *toolsHarness) {
+			setup: func(t *testing.T, h *harness) {
 				h.sb.Inject(sandbox.RateLimited("/people", 2*leeloo.DefaultMaxRetryWait))
 			},
 			want: []upstream{pq("/people", "filter[phone]=%2B380671234567&limit=20&offset=0")},
 			msg:  []string{"Leeloo is rate-limiting this account (HTTP 429). Wait 1m0s, then try again.", "Nothing was changed"}},
 		{name: "server error after the retries", tool: "list_orders",
-			setup: func(t *testing.T, h *toolsHarness) {
+			setup: func(t *testing.T, h *harness) {
 				f := sandbox.ServerError(http.MethodGet, "/orders")
 				f.Times = leeloo.DefaultMaxRetries + 1
 				h.sb.Inject(f)
@@ -607,27 +607,27 @@ func TestReadToolErrors(t *testing.T) {
 			want: repeatUpstream(pq("/orders", "limit=20&offset=0"), leeloo.DefaultMaxRetries+1),
 			msg:  []string{"Leeloo had an internal error (HTTP 500 on GET /orders)"}},
 		{name: "a 200 that is not JSON", tool: "list_connections",
-			setup: func(t *testing.T, h *toolsHarness) {
+			setup: func(t *testing.T, h *harness) {
 				h.sb.Inject(sandbox.Fault{Method: http.MethodGet, Path: "/connections", Status: http.StatusOK,
 					Body: "<html><body>Maintenance</body></html>", ContentType: "text/html"})
 			},
 			want: []upstream{pq("/connections", "")},
 			msg:  []string{"Leeloo refused GET /connections (HTTP 200): reply is not JSON: ‹html›‹body›Maintenance‹/body›‹/html›."}},
 		{name: "JSON in another shape", tool: "list_connections",
-			setup: func(t *testing.T, h *toolsHarness) {
+			setup: func(t *testing.T, h *harness) {
 				h.sb.Inject(sandbox.Fault{Method: http.MethodGet, Path: "/connections", Status: http.StatusOK,
 					Body: `{"status":1,"data":{"connections":"none"}}`, ContentType: "application/json"})
 			},
 			want: []upstream{pq("/connections", "")},
 			msg:  []string{"Leeloo refused GET /connections (HTTP 200): reply is not in the documented shape"}},
 		{name: "a FORMAT_ERROR envelope names the field", tool: "list_users",
-			setup: func(t *testing.T, h *toolsHarness) {
+			setup: func(t *testing.T, h *harness) {
 				h.sb.Inject(sandbox.FormatError(http.MethodGet, "/users", map[string]string{"offset": "NOT_VALID"}))
 			},
 			want: []upstream{pq("/users", "limit=20&offset=0")},
 			msg:  []string{"Leeloo refused GET /users (HTTP 200 FORMAT_ERROR): offset is NOT_VALID."}}, // no id hint: offset is no id
 		{name: "a rejected token", tool: "list_tags",
-			setup: func(t *testing.T, h *toolsHarness) {
+			setup: func(t *testing.T, h *harness) {
 				h.sb.Inject(sandbox.FormatError(http.MethodGet, "/tags", map[string]string{"authToken": "REQUIRED"}))
 			},
 			want: []upstream{pq("/tags", "")},
@@ -635,7 +635,7 @@ func TestReadToolErrors(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			h := newToolsHarness(t, guard.ModeOff)
+			h := newHarness(t, harnessOpts{Mode: guard.ModeOff})
 			if c.setup != nil {
 				c.setup(t, h)
 				h.sb.ResetRequests()
@@ -662,7 +662,7 @@ func repeatUpstream(u upstream, n int) []upstream {
 // TestReadToolsPageThrough follows next_offset to the end of a list: every
 // record once, and the last page says nothing about more.
 func TestReadToolsPageThrough(t *testing.T) {
-	h := newToolsHarness(t, guard.ModeOff)
+	h := newHarness(t, harnessOpts{Mode: guard.ModeOff})
 	seen := map[string]bool{}
 	offset, pages := 0, 0
 	for {
@@ -689,7 +689,7 @@ func TestReadToolsPageThrough(t *testing.T) {
 // TestReadToolsWithoutArguments: clients may omit arguments (or send null)
 // for a tool that takes none, or takes only optional ones.
 func TestReadToolsWithoutArguments(t *testing.T) {
-	h := newToolsHarness(t, guard.ModeOff)
+	h := newHarness(t, harnessOpts{Mode: guard.ModeOff})
 	for _, name := range []string{"list_tags", "get_tunnels_stats", "list_orders", "search_people"} {
 		for _, params := range []map[string]any{{"name": name}, {"name": name, "arguments": nil}} {
 			w := h.rpc("tools/call", params)

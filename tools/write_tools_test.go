@@ -20,12 +20,12 @@ type writeCase struct {
 	// method, path and body are the one write; body is exact JSON.
 	method, path, body string
 	// check inspects the result and reads the new state back.
-	check func(t *testing.T, h *toolsHarness, r toolResult, sc map[string]any)
+	check func(t *testing.T, h *harness, r toolResult, sc map[string]any)
 }
 
 // lastMessage reads an account's newest chat message through
 // get_chat_messages: its time ("at"), speaker ("from") and text, unfenced.
-func lastMessage(t *testing.T, h *toolsHarness, accountID string) map[string]any {
+func lastMessage(t *testing.T, h *harness, accountID string) map[string]any {
 	t.Helper()
 	r := h.ok("get_chat_messages", map[string]any{"account_id": accountID, "limit": 1})
 	lines := transcriptLines(t, r.Text())
@@ -35,7 +35,7 @@ func lastMessage(t *testing.T, h *toolsHarness, accountID string) map[string]any
 }
 
 // personCard reads a person through get_person.
-func personCard(t *testing.T, h *toolsHarness, personID string) map[string]any {
+func personCard(t *testing.T, h *harness, personID string) map[string]any {
 	t.Helper()
 	return h.ok("get_person", map[string]any{"person_id": personID}).Doc(t)
 }
@@ -62,7 +62,7 @@ func TestWriteTools(t *testing.T) {
 			method: "POST", path: "/people",
 			body: `{"name":"Ірина Тест","email":"iryna.test@example.com","phone":"+380501112233",
 				"leadgentool_id":"` + sandbox.LeadgentoolID + `","connected_users_ids":["` + sandbox.UserID + `"]}`,
-			check: func(t *testing.T, h *toolsHarness, r toolResult, sc map[string]any) {
+			check: func(t *testing.T, h *harness, r toolResult, sc map[string]any) {
 				pid, aid := id24(t, sc["person_id"]), id24(t, sc["account_id"])
 				assert.Equal(t, "Created person "+pid+" with account "+aid+".", r.Text())
 				card := personCard(t, h, pid)
@@ -89,7 +89,7 @@ func TestWriteTools(t *testing.T) {
 			method: "PUT", path: "/people/" + demo,
 			body: `{"phone":"+380509998877","email":"olena.new@example.com","custom_fields":[
 				{"type":"KEYWORD","name":"city","value":"Львів"},{"type":"NUMBER","name":"orders_total","value":"3"}]}`,
-			check: func(t *testing.T, h *toolsHarness, r toolResult, sc map[string]any) {
+			check: func(t *testing.T, h *harness, r toolResult, sc map[string]any) {
 				assert.Equal(t, map[string]any{"person_id": demo}, sc)
 				assert.Contains(t, r.Text(), "Updated person "+demo+": phone +380671234567 → +380509998877; email olena.kovalenko@gmail.com → olena.new@example.com")
 				card := personCard(t, h, demo)
@@ -107,7 +107,7 @@ func TestWriteTools(t *testing.T) {
 			args:   map[string]any{"person_id": demo, "comment": "Передзвонити у п'ятницю щодо набору"},
 			method: "PUT", path: "/people/" + demo + "/add-comment",
 			body: `{"comment":"Передзвонити у п'ятницю щодо набору"}`,
-			check: func(t *testing.T, h *toolsHarness, r toolResult, sc map[string]any) {
+			check: func(t *testing.T, h *harness, r toolResult, sc map[string]any) {
 				cid := id24(t, sc["comment_id"])
 				assert.Equal(t, demo, sc["person_id"])
 				assert.Equal(t, "Comment "+cid+" added to person "+demo+".", r.Text())
@@ -124,7 +124,7 @@ func TestWriteTools(t *testing.T) {
 			args:   map[string]any{"account_id": demoAcc, "text": "Добрий день, Олено! ТТН: 20450123456789."},
 			method: "POST", path: "/messages/send-message",
 			body: `{"account_id":"` + demoAcc + `","text":"Добрий день, Олено! ТТН: 20450123456789."}`,
-			check: func(t *testing.T, h *toolsHarness, r toolResult, sc map[string]any) {
+			check: func(t *testing.T, h *harness, r toolResult, sc map[string]any) {
 				assert.Equal(t, map[string]any{"sent": true, "account_id": demoAcc}, sc)
 				assert.Equal(t, `Sent to "Олена Коваленко" on TELEGRAM (account `+demoAcc+`).`, r.Text())
 				m := lastMessage(t, h, demoAcc)
@@ -140,7 +140,7 @@ func TestWriteTools(t *testing.T) {
 				"variables": map[string]string{"name": "Олено", "discount": "15%"}},
 			method: "POST", path: "/messages/send-template",
 			body: `{"account_id":"` + demoAcc + `","template_id":"` + sandbox.TemplateID + `","variables":{"discount":"15%","name":"Олено"}}`,
-			check: func(t *testing.T, h *toolsHarness, r toolResult, sc map[string]any) {
+			check: func(t *testing.T, h *harness, r toolResult, sc map[string]any) {
 				assert.Equal(t, map[string]any{"sent": true, "account_id": demoAcc}, sc)
 				assert.Contains(t, r.Text(), sandbox.TemplateID)
 				assert.Contains(t, r.Text(), demoAcc)
@@ -159,7 +159,7 @@ func TestWriteTools(t *testing.T) {
 			method: "POST", path: "/orders",
 			body: `{"paymentCreditsId":"` + sandbox.PaymentCreditsID + `","transactionDate":"2026-03-02T09:30:00.000Z",
 				"offerId":"` + sandbox.OfferID + `","isNotifyAccount":"true","personId":"` + demo + `","managerId":"` + sandbox.UserID + `"}`,
-			check: func(t *testing.T, h *toolsHarness, r toolResult, sc map[string]any) {
+			check: func(t *testing.T, h *harness, r toolResult, sc map[string]any) {
 				oid := id24(t, sc["order_id"])
 				assert.Equal(t, "Created order "+oid+" (Курс «Догляд за шкірою 30 днів» 49 USD, OPENED).", r.Text())
 				o := h.ok("get_order", map[string]any{"order_id": oid}).Doc(t)
@@ -183,7 +183,7 @@ func TestWriteTools(t *testing.T) {
 			method: "POST", path: "/orders",
 			body: `{"paymentCreditsId":"` + sandbox.PaymentCreditsID + `","email":"olena.kovalenko@gmail.com","phone":"+380671234567",
 				"transactionDate":"2026-03-02T10:00:00.000Z","offerId":"` + sandbox.OfferID + `","isNotifyAccount":"false","personId":"` + demo + `"}`,
-			check: func(t *testing.T, h *toolsHarness, r toolResult, sc map[string]any) {
+			check: func(t *testing.T, h *harness, r toolResult, sc map[string]any) {
 				oid := id24(t, sc["order_id"])
 				assert.Equal(t, "OPENED", h.ok("get_order", map[string]any{"order_id": oid}).Doc(t)["status"])
 				assert.Equal(t, "customer", lastMessage(t, h, demoAcc)["from"], "nobody was notified")
@@ -198,7 +198,7 @@ func TestWriteTools(t *testing.T) {
 			},
 			method: "POST", path: "/orders/" + sandbox.ManualOrderID,
 			body: `{"status":"RESOLVED","paymentDate":"2026-03-02 09:30","currency":"USD","price":"49","userComments":"Оплата на рахунок ФОП"}`,
-			check: func(t *testing.T, h *toolsHarness, r toolResult, sc map[string]any) {
+			check: func(t *testing.T, h *harness, r toolResult, sc map[string]any) {
 				assert.Equal(t, map[string]any{"order_id": sandbox.ManualOrderID, "status": "RESOLVED"}, sc)
 				assert.Equal(t, "Order "+sandbox.ManualOrderID+" is now RESOLVED.", r.Text())
 				o := h.ok("get_order", map[string]any{"order_id": sandbox.ManualOrderID}).Doc(t)
@@ -212,7 +212,7 @@ func TestWriteTools(t *testing.T) {
 			args:   map[string]any{"order_id": sandbox.ManualOrderID, "status": "REJECTED"},
 			method: "POST", path: "/orders/" + sandbox.ManualOrderID,
 			body: `{"status":"REJECTED","paymentDate":"2026-03-02 10:00"}`,
-			check: func(t *testing.T, h *toolsHarness, r toolResult, sc map[string]any) {
+			check: func(t *testing.T, h *harness, r toolResult, sc map[string]any) {
 				assert.Equal(t, "REJECTED", sc["status"])
 				assert.Equal(t, "REJECTED", h.ok("get_order", map[string]any{"order_id": sandbox.ManualOrderID}).Doc(t)["status"])
 			},
@@ -223,7 +223,7 @@ func TestWriteTools(t *testing.T) {
 			args:   map[string]any{"person_id": demo, "tag": "lead"},
 			method: "PUT", path: "/people/" + demo + "/add-tag",
 			body: `{"tag_id":"` + sandbox.LeadTagID + `"}`,
-			check: func(t *testing.T, h *toolsHarness, r toolResult, sc map[string]any) {
+			check: func(t *testing.T, h *harness, r toolResult, sc map[string]any) {
 				assert.Equal(t, map[string]any{"person_id": demo, "tag_id": sandbox.LeadTagID}, sc)
 				assert.Equal(t, `Tag "Lead" added to person `+demo+`.`, r.Text())
 				assert.Equal(t, []string{"VIP", "Customer", "Lead"}, scStrings(personCard(t, h, demo), "tags"))
@@ -235,7 +235,7 @@ func TestWriteTools(t *testing.T) {
 			args:   map[string]any{"person_id": demo, "tag": sandbox.VIPTagID},
 			method: "PUT", path: "/people/" + demo + "/remove-tag",
 			body: `{"tag_id":"` + sandbox.VIPTagID + `"}`,
-			check: func(t *testing.T, h *toolsHarness, r toolResult, sc map[string]any) {
+			check: func(t *testing.T, h *harness, r toolResult, sc map[string]any) {
 				assert.Equal(t, map[string]any{"person_id": demo, "tag_id": sandbox.VIPTagID}, sc)
 				assert.Equal(t, `Tag "VIP" removed from person `+demo+`.`, r.Text())
 				assert.Equal(t, []string{"Customer"}, scStrings(personCard(t, h, demo), "tags"))
@@ -250,7 +250,7 @@ func TestWriteTools(t *testing.T) {
 			args:   map[string]any{"account_id": sandbox.InstagramAccountID, "tunnel_id": sandbox.TunnelID, "tunnel_block_id": "65d1c0a8e4b0a1000c000f01"},
 			method: "POST", path: "/communication-channels/" + sandbox.InstagramAccountID + "/manual-subscribe",
 			body: `{"tunnel_id":"` + sandbox.TunnelID + `","tunnel_block_id":"65d1c0a8e4b0a1000c000f01"}`,
-			check: func(t *testing.T, h *toolsHarness, r toolResult, sc map[string]any) {
+			check: func(t *testing.T, h *harness, r toolResult, sc map[string]any) {
 				assert.Equal(t, map[string]any{"account_id": sandbox.InstagramAccountID, "tunnel_id": sandbox.TunnelID}, sc)
 				assert.Contains(t, r.Text(), `"Софія Бондаренко" on INSTAGRAM`)
 				assert.Contains(t, r.Text(), `tunnel "Lumi: основна воронка"`)
@@ -265,7 +265,7 @@ func TestWriteTools(t *testing.T) {
 			args:   map[string]any{"leadgentool_id": sandbox.LeadgentoolID, "name": "Instagram stories, березень", "description": "Промо 15%"},
 			method: "POST", path: "/leadgentools/" + sandbox.LeadgentoolID + "/create-traffic-source",
 			body: `{"name":"Instagram stories, березень","description":"Промо 15%"}`,
-			check: func(t *testing.T, h *toolsHarness, r toolResult, sc map[string]any) {
+			check: func(t *testing.T, h *harness, r toolResult, sc map[string]any) {
 				sid := id24(t, sc["traffic_source_id"])
 				assert.Equal(t, sandbox.LeadgentoolID, sc["leadgentool_id"])
 				assert.NotEmpty(t, sc["hash"])
@@ -293,7 +293,7 @@ func TestWriteTools(t *testing.T) {
 			body: `{"data":[{"name":"Ivan Test","email":"ivan.test@example.com","phone":"+380930000001"},{"name":"Олена Коваленко","phone":"+380671234567"}],
 				"connection_id":"` + sandbox.SMSConnectionID + `","leadgentool_id":"` + sandbox.LeadgentoolID + `",
 				"tags":["` + sandbox.LeadTagID + `","` + sandbox.VIPTagID + `"]}`,
-			check: func(t *testing.T, h *toolsHarness, r toolResult, sc map[string]any) {
+			check: func(t *testing.T, h *harness, r toolResult, sc map[string]any) {
 				assert.EqualValues(t, map[string]any{"count_to_process": float64(2)}, sc)
 				assert.Equal(t, "Leeloo accepted 2 contacts for processing.", r.Text())
 				found := scList(t, h.ok("search_people", map[string]any{"phone": "+380930000001"}).Doc(t), "people")
@@ -321,7 +321,7 @@ func TestWriteTools(t *testing.T) {
 			method: "POST", path: "/calls",
 			body: `{"user_id":"` + sandbox.UserID + `","from":"+380671234567","to":"+380441234567","date":"2026-03-02T09:00:00.000Z",
 				"account_id":"` + demoAcc + `","record_link":"https://calls.example.com/r/1.mp3","status":"SUCCESS","duration":95,"type":"INBOUND"}`,
-			check: func(t *testing.T, h *toolsHarness, r toolResult, sc map[string]any) {
+			check: func(t *testing.T, h *harness, r toolResult, sc map[string]any) {
 				cid := id24(t, sc["call_id"])
 				assert.Equal(t, demoAcc, sc["account_id"])
 				assert.Equal(t, "Logged call "+cid+".", r.Text())
@@ -343,7 +343,7 @@ func TestWriteTools(t *testing.T) {
 			method: "POST", path: "/calls",
 			body: `{"user_id":"` + sandbox.UserID + `","from":"+380441234567","to":"+380671234567","date":"2026-03-02T00:00:00.000Z",
 				"account_id":"` + demoAcc + `","record_link":"NOT_DEFINED","status":"NO_ANSWER","duration":0,"type":"OUTBOUND"}`,
-			check: func(t *testing.T, h *toolsHarness, r toolResult, sc map[string]any) {
+			check: func(t *testing.T, h *harness, r toolResult, sc map[string]any) {
 				id24(t, sc["call_id"])
 				require.Len(t, h.sb.Calls(), 1)
 			},
@@ -351,7 +351,7 @@ func TestWriteTools(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			h := newToolsHarness(t, guard.ModeOff)
+			h := newHarness(t, harnessOpts{Mode: guard.ModeOff})
 			r := h.ok(c.tool, c.args)
 			writes := h.writes()
 			require.Len(t, writes, 1, "exactly one write: %v", h.upstream())
@@ -492,7 +492,7 @@ func TestWriteToolsRefuseBadInput(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			h := newToolsHarness(t, guard.ModeOff)
+			h := newHarness(t, harnessOpts{Mode: guard.ModeOff})
 			r := h.fail(c.tool, c.args)
 			for _, m := range c.msg {
 				assert.Contains(t, r.Text(), m)
@@ -504,7 +504,7 @@ func TestWriteToolsRefuseBadInput(t *testing.T) {
 
 // TestWriteToolsTextLimit: 4096 characters is the limit, not one less.
 func TestWriteToolsTextLimit(t *testing.T) {
-	h := newToolsHarness(t, guard.ModeOff)
+	h := newHarness(t, harnessOpts{Mode: guard.ModeOff})
 	text := strings.Repeat("я", 4096)
 	h.ok("send_message", map[string]any{"account_id": sandbox.DemoAccountID, "text": text})
 	require.Len(t, h.writes(), 1)
@@ -515,7 +515,7 @@ func TestWriteToolsTextLimit(t *testing.T) {
 // refused before anything is sent, in a dry run and for real.
 func TestWriteToolsNonManualOrder(t *testing.T) {
 	for _, dry := range []bool{true, false} {
-		h := newToolsHarness(t, guard.ModeOff)
+		h := newHarness(t, harnessOpts{Mode: guard.ModeOff})
 		args := map[string]any{"order_id": sandbox.PaidOrderID, "status": "RESOLVED", "dry_run": dry}
 		r := h.fail("update_manual_order", args)
 		assert.Contains(t, r.Text(), "paid through WAYFORPAY, not a manual order")
@@ -527,7 +527,7 @@ func TestWriteToolsNonManualOrder(t *testing.T) {
 // TestWriteToolsUpstreamFailure: a write Leeloo fails is an error result the
 // model can act on, sent once and never retried.
 func TestWriteToolsUpstreamFailure(t *testing.T) {
-	h := newToolsHarness(t, guard.ModeOff)
+	h := newHarness(t, harnessOpts{Mode: guard.ModeOff})
 	h.sb.Inject(sandbox.ServerError("POST", "/people"))
 	r := h.fail("create_person", map[string]any{"name": "Ірина", "email": "iryna@example.com", "leadgentool_id": sandbox.LeadgentoolID})
 	assert.Contains(t, r.Text(), "Leeloo had an internal error (HTTP 500 on POST /people)")

@@ -7,9 +7,12 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
+	"github.com/mark3labs/mcp-go/client"
+	"github.com/mark3labs/mcp-go/mcp"
 	"github.com/mark3labs/mcp-go/server"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -22,22 +25,41 @@ import (
 	"github.com/leeloo-mcp/leeloo-mcp/tools"
 )
 
-// toolsNow is the fixed clock of every test in this package: the sandbox lays
-// its seed out relative to it, and the guard and the tools read it.
-var toolsNow = time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)
+// harnessStart is where every test's clock starts: the sandbox lays its seed
+// out relative to it, and the guard and the tools read the same clock.
+var harnessStart = time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)
 
-func toolsClock() time.Time { return toolsNow }
-
-// toolsHarness is one MCP server, built from exactly what ships
-// (tools.All behind tools.ServerTools), talking through a real leeloo.Client
-// to a sandbox Leeloo behind an httptest.Server.
-type toolsHarness struct {
-	t     *testing.T
-	sb    *sandbox.Server
+// harness is one MCP server, built from exactly what ships (tools.All behind
+// tools.ServerTools, the guard executing through them), talking through a
+// real leeloo.Client and HTTP to a sandbox Leeloo, with one clock for the
+// sandbox, the guard and the tools, and the guard's audit log in a buffer.
+// A test speaks to it on the wire (rpc, call, ok, fail) or through a real
+// mcp-go client (client).
+type harness struct {
+	t     testing.TB
+	clock *testutil.Clock
+	sb    *sandbox.Server // nil when harnessOpts.Leeloo is set
 	deps  *tools.Deps
 	all   []tools.Tool
+	guard *guard.Guard
+	audit *testutil.Buffer
 	srv   *server.MCPServer
 	calls int
+}
+
+// harnessOpts configures a harness; the zero value is the guard in auto mode
+// against a fresh sandbox.
+type harnessOpts struct {
+	Mode            guard.Mode // "" is guard.ModeAuto
+	Key             []byte
+	MaxSendsPerHour int
+	ReadOnly        bool
+	// NoRecovery leaves panics unrecovered, so a fuzzed panic fails loudly.
+	NoRecovery bool
+	// Leeloo is the base URL of another Leeloo than the sandbox.
+	Leeloo string
+	// Events is the event hub; nil is an empty in-memory one.
+	Events *events.Hub
 }
 
 // testWebhook is a team tenant's webhook URL, as the server gives it.
@@ -45,38 +67,78 @@ func testWebhook(context.Context) (string, error) {
 	return "https://mcp.example.com/webhooks/leeloo/0123456789abcdef0123456789abcdef01234567", nil
 }
 
-// newToolsHarness serves every tool with the guard in mode.
-func newToolsHarness(t *testing.T, mode guard.Mode) *toolsHarness {
+// guardApprovalBase is the approval page's link prefix in these tests.
+const guardApprovalBase = "http://127.0.0.1:9/approve/"
+
+// newHarness serves every tool against a fresh sandbox (or o.Leeloo) on a
+// fresh clock.
+func newHarness(t testing.TB, o harnessOpts) *harness {
 	t.Helper()
-	sb := sandbox.New(sandbox.Options{Now: toolsClock})
-	hs := httptest.NewServer(sb)
-	t.Cleanup(hs.Close)
+	clock := testutil.NewClock(harnessStart)
+	if o.Leeloo != "" {
+		return newHarnessOn(t, nil, clock, o)
+	}
+	return newHarnessOn(t, sandbox.New(sandbox.Options{Now: clock.Now}), clock, o)
+}
+
+// newHarnessOn builds the guard, the tools and the server on an existing
+// sandbox and clock: two of them on one sandbox are two server processes of
+// one deployment.
+func newHarnessOn(t testing.TB, sb *sandbox.Server, clock *testutil.Clock, o harnessOpts) *harness {
+	t.Helper()
+	base := o.Leeloo
+	if sb != nil {
+		hs := httptest.NewServer(sb)
+		t.Cleanup(hs.Close)
+		base = hs.URL + sandbox.Prefix
+	}
 	client, err := leeloo.NewClient(leeloo.Options{
-		BaseURL: hs.URL + "/api/v2", Token: sandbox.DefaultToken, RequestsPerMinute: -1,
+		BaseURL: base, Token: sandbox.DefaultToken, RequestsPerMinute: -1,
 		BackoffBase: time.Millisecond, BackoffCap: time.Millisecond,
 	})
 	require.NoError(t, err)
-	g, err := guard.New(guard.Config{Mode: mode, ErrorResult: tools.ErrorResult, Now: toolsClock})
+	mode := o.Mode
+	if mode == "" {
+		mode = guard.ModeAuto
+	}
+	audit := &testutil.Buffer{}
+	g, err := guard.New(guard.Config{
+		Mode: mode, Key: o.Key, MaxSendsPerHour: o.MaxSendsPerHour, ReadOnly: o.ReadOnly,
+		Audit: audit, ErrorResult: tools.ErrorResult, Now: clock.Now,
+		ApprovalURL: func(id string) (string, error) { return guardApprovalBase + id, nil },
+	})
 	require.NoError(t, err)
-	deps := &tools.Deps{Client: client, Guard: g, Now: toolsClock,
-		Events: &events.Hub{Log: events.NewLog(guard.NewMemoryStore(nil), events.LogOptions{})}, Webhook: testWebhook}
+	hub := o.Events
+	if hub == nil {
+		hub = &events.Hub{Log: events.NewLog(guard.NewMemoryStore(nil), events.LogOptions{})}
+	}
+	deps := &tools.Deps{Client: client, Guard: g, Now: clock.Now, Events: hub, Webhook: testWebhook}
 	all := tools.All(deps)
-	h := &toolsHarness{t: t, sb: sb, deps: deps, all: all, srv: newToolsServer(tools.ServerTools(all))}
+	g.SetExecutor(tools.Executor(all))
+	h := &harness{t: t, clock: clock, sb: sb, deps: deps, all: all, guard: g, audit: audit,
+		srv: newServer(tools.ServerTools(all), o.NoRecovery)}
 	h.rpc("initialize", map[string]any{
 		"protocolVersion": "2025-06-18", "capabilities": map[string]any{},
 		"clientInfo": map[string]any{"name": "tools-test", "version": "0"},
 	})
-	sb.ResetRequests()
+	if sb != nil {
+		sb.ResetRequests()
+	}
 	return h
 }
 
-// newToolsServer builds an MCP server the way internal/app does, with panic
-// recovery, serving ts; the tools validate their own arguments.
-func newToolsServer(ts []server.ServerTool) *server.MCPServer {
-	srv := server.NewMCPServer("leeloo-mcp", "test",
+// newServer builds an MCP server the way internal/app does, with panic
+// recovery (unless noRecovery) and elicitation, serving ts; the tools
+// validate their own arguments.
+func newServer(ts []server.ServerTool, noRecovery bool) *server.MCPServer {
+	opts := []server.ServerOption{
 		server.WithToolCapabilities(false),
-		server.WithRecovery(),
-	)
+		server.WithElicitation(),
+	}
+	if !noRecovery {
+		opts = append(opts, server.WithRecovery())
+	}
+	srv := server.NewMCPServer("leeloo-mcp", "test", opts...)
 	srv.AddTools(ts...)
 	return srv
 }
@@ -93,7 +155,7 @@ type rpcWire struct {
 }
 
 // rpc sends one JSON-RPC request and returns the response as marshalled on the wire.
-func (h *toolsHarness) rpc(method string, params any) rpcWire {
+func (h *harness) rpc(method string, params any) rpcWire {
 	h.t.Helper()
 	h.calls++
 	msg := map[string]any{"jsonrpc": "2.0", "id": h.calls, "method": method}
@@ -105,7 +167,7 @@ func (h *toolsHarness) rpc(method string, params any) rpcWire {
 	return handleWire(h.t, h.srv, raw)
 }
 
-func handleWire(t *testing.T, srv *server.MCPServer, raw []byte) rpcWire {
+func handleWire(t testing.TB, srv *server.MCPServer, raw []byte) rpcWire {
 	t.Helper()
 	resp := srv.HandleMessage(context.Background(), raw)
 	require.NotNil(t, resp, "no response to %s", raw)
@@ -164,7 +226,7 @@ func (r toolResult) TextJSON(t *testing.T) json.RawMessage {
 
 // call calls a tool through the MCP layer. Any JSON-RPC error fails the
 // test: the model must always get a tool result.
-func (h *toolsHarness) call(name string, args map[string]any) toolResult {
+func (h *harness) call(name string, args map[string]any) toolResult {
 	h.t.Helper()
 	if args == nil {
 		args = map[string]any{}
@@ -182,7 +244,7 @@ func (h *toolsHarness) call(name string, args map[string]any) toolResult {
 }
 
 // ok calls a tool and requires a successful result.
-func (h *toolsHarness) ok(name string, args map[string]any) toolResult {
+func (h *harness) ok(name string, args map[string]any) toolResult {
 	h.t.Helper()
 	r := h.call(name, args)
 	require.False(h.t, r.IsError, "%s failed: %s", name, r.Text())
@@ -190,7 +252,7 @@ func (h *toolsHarness) ok(name string, args map[string]any) toolResult {
 }
 
 // fail calls a tool and requires an error result.
-func (h *toolsHarness) fail(name string, args map[string]any) toolResult {
+func (h *harness) fail(name string, args map[string]any) toolResult {
 	h.t.Helper()
 	r := h.call(name, args)
 	require.True(h.t, r.IsError, "%s succeeded, want an error: %s", name, r.Text())
@@ -202,7 +264,7 @@ type upstream struct {
 	Method, Path, Query string
 }
 
-func (h *toolsHarness) upstream() []upstream {
+func (h *harness) upstream() []upstream {
 	var out []upstream
 	for _, r := range h.sb.Requests() {
 		out = append(out, upstream{r.Method, r.Path, r.RawQuery})
@@ -211,7 +273,83 @@ func (h *toolsHarness) upstream() []upstream {
 }
 
 // writes returns the bodies of the non-GET requests the sandbox received.
-func (h *toolsHarness) writes() []sandbox.Request { return h.sb.Writes() }
+func (h *harness) writes() []sandbox.Request { return h.sb.Writes() }
+
+// writesTo lists the method and path of every mutating request the sandbox
+// received.
+func (h *harness) writesTo() []string {
+	var out []string
+	for _, r := range h.sb.Writes() {
+		out = append(out, r.Method+" "+r.Path)
+	}
+	return out
+}
+
+// auditLines decodes every audit line as a JSON object, leaving out the
+// intent records written before each upstream call (guard's own tests cover
+// them): these tests count outcomes.
+func (h *harness) auditLines(t testing.TB) []map[string]any {
+	t.Helper()
+	var out []map[string]any
+	for _, l := range strings.Split(strings.TrimRight(h.audit.String(), "\n"), "\n") {
+		if l == "" {
+			continue
+		}
+		var m map[string]any
+		require.NoError(t, json.Unmarshal([]byte(l), &m), "audit line is not JSON: %s", l)
+		if m["outcome"] == guard.OutcomeIntent {
+			continue
+		}
+		out = append(out, m)
+	}
+	return out
+}
+
+// auditOutcomes lists the outcome of every audit line, in order.
+func (h *harness) auditOutcomes(t testing.TB) []string {
+	var out []string
+	for _, l := range h.auditLines(t) {
+		out = append(out, l["outcome"].(string))
+	}
+	return out
+}
+
+// Protocol eras a client can speak.
+const (
+	guardModern = "modern" // 2026-07-28: input_required results, the client retries
+	guardLegacy = "legacy" // 2025-11-25: the server sends elicitation/create itself
+)
+
+// guardEras lists both eras for table tests.
+var guardEras = []string{guardModern, guardLegacy}
+
+// client connects a real mcp-go client in-process; el nil means a client
+// without the elicitation capability.
+func (h *harness) client(t testing.TB, era string, el client.ElicitationHandler) *client.Client {
+	t.Helper()
+	var opts []client.ClientOption
+	if el != nil {
+		opts = append(opts, client.WithElicitationHandler(el))
+	}
+	if era == guardLegacy {
+		opts = append(opts, client.WithProtocolVersion(mcp.LATEST_LEGACY_PROTOCOL_VERSION))
+	}
+	c, err := client.NewInProcessClientWithOptions(h.srv, opts...)
+	require.NoError(t, err)
+	ctx := context.Background()
+	require.NoError(t, c.Start(ctx))
+	t.Cleanup(func() { _ = c.Close() })
+	var init mcp.InitializeRequest
+	init.Params.ClientInfo = mcp.Implementation{Name: "guard-test", Version: "1"}
+	res, err := c.Initialize(ctx, init)
+	require.NoError(t, err)
+	if era == guardLegacy {
+		require.False(t, mcp.IsModernProtocol(res.ProtocolVersion), "negotiated %s", res.ProtocolVersion)
+	} else {
+		require.True(t, mcp.IsModernProtocol(res.ProtocolVersion), "negotiated %s", res.ProtocolVersion)
+	}
+	return c
+}
 
 // toolsList returns the tools/list result bytes exactly as marshalled on the wire.
 func toolsList(t *testing.T, srv *server.MCPServer) []byte {
