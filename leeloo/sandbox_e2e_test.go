@@ -82,7 +82,7 @@ func asRecorded(r sandbox.Request) recorded {
 	return recorded{Method: r.Method, Path: apiPrefix + r.Path, RawQuery: r.RawQuery, Header: r.Header, Body: r.Body}
 }
 
-// TestSandboxEndpoints runs the endpoint table of endpoints_test.go against
+// TestSandboxEndpoints runs the endpoint cases (endpointCases) against
 // the in-memory Leeloo: every call succeeds, sends the same request as
 // against the fake, and decodes sensible data.
 func TestSandboxEndpoints(t *testing.T) {
