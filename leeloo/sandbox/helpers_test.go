@@ -3,16 +3,20 @@ package sandbox
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"io"
 	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"os"
+	"path/filepath"
 	"sort"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/leeloo-mcp/leeloo-mcp/internal/testutil"
@@ -140,9 +144,60 @@ func keys(v any) []string {
 	return out
 }
 
-func sorted(ks ...string) []string {
-	sort.Strings(ks)
-	return ks
+// sample reads the vendor doc's sample reply that leeloo's endpoint tests
+// decode (leeloo/testdata/<name>).
+func sample(t *testing.T, name string) map[string]any {
+	t.Helper()
+	raw, err := os.ReadFile(filepath.Join(testutil.FixtureDir(), name))
+	require.NoError(t, err)
+	var m map[string]any
+	require.NoError(t, json.Unmarshal(raw, &m), name)
+	return m
+}
+
+// assertShape asserts that got has the keys of want at every level: each
+// object the same keys, each array non-empty where want's is and every
+// element shaped like want's first. Under open the keys are data (a map of
+// UTM marks), so only the value's kind is compared.
+func assertShape(t *testing.T, want, got any, at string) {
+	t.Helper()
+	switch w := want.(type) {
+	case map[string]any:
+		g, ok := got.(map[string]any)
+		if !assert.True(t, ok, "%s: an object, got %T", at, got) {
+			return
+		}
+		if open[lastKey(at)] {
+			return
+		}
+		if !assert.Equal(t, keys(w), keys(g), "%s: keys", at) {
+			return
+		}
+		for k, v := range w {
+			assertShape(t, v, g[k], at+"."+k)
+		}
+	case []any:
+		g, ok := got.([]any)
+		if !assert.True(t, ok, "%s: an array, got %T", at, got) || len(w) == 0 {
+			return
+		}
+		if !assert.NotEmpty(t, g, "%s: the sample's is not empty", at) {
+			return
+		}
+		for i, v := range g {
+			assertShape(t, w[0], v, fmt.Sprintf("%s[%d]", at, i))
+		}
+	}
+}
+
+// open names the objects whose keys are data, not shape.
+var open = map[string]bool{"utmMarks": true}
+
+func lastKey(at string) string {
+	if i := strings.LastIndexByte(at, '.'); i >= 0 {
+		return at[i+1:]
+	}
+	return at
 }
 
 func list(v any) []any {

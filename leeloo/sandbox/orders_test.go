@@ -27,7 +27,7 @@ func TestCreateOrder(t *testing.T) {
 		})
 		require.Equal(t, http.StatusOK, r.status, string(r.raw))
 		d := obj(r.body["data"])
-		assert.Equal(t, sorted("id", "title", "price", "currency", "status", "createdAt", "updatedAt"), keys(d))
+		assertShape(t, sample(t, "create_order.json"), r.body, "reply")
 		assert.Equal(t, "OPENED", d["status"])
 		assert.EqualValues(t, 49, d["price"])
 		assert.Equal(t, "USD", d["currency"])

@@ -50,8 +50,7 @@ func TestCreateTrafficSource(t *testing.T) {
 	r := f.call(http.MethodPost, "/leadgentools/"+LeadgentoolID+"/create-traffic-source", map[string]string{"name": "some ts", "description": "some ts description"})
 	require.Equal(t, http.StatusOK, r.status, string(r.raw))
 	d := obj(r.body["data"])
-	assert.Equal(t, sorted("type", "fb_adset_id", "name", "description", "synchronized_with_fb", "synchronization_error", "disabled",
-		"company_id", "leadgentool_id", "tunnel_id", "created_by", "hash", "resubscribe_button_id", "createdAt", "updatedAt", "id"), keys(d))
+	assertShape(t, sample(t, "create_traffic_source.json"), r.body, "reply")
 	assert.Nil(t, d["fb_adset_id"])
 	assert.Equal(t, "normal", d["type"])
 	assert.Equal(t, TunnelID, d["tunnel_id"])
