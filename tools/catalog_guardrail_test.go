@@ -51,7 +51,10 @@ func walkSchema(path string, v any, visit func(path string, obj map[string]any))
 }
 
 // TestToolGuardrails checks every shipped tool, as tools/list publishes it,
-// against the committed catalogue and the rules of STYLE.md.
+// against the committed catalogue and the rules every tool keeps: a unique
+// snake_case name, a description and a title, explicit hints (read-only
+// tools really read-only), a flat closed schema, and the guard's controls
+// on mutating tools only.
 func TestToolGuardrails(t *testing.T) {
 	h := newHarness(t, harnessOpts{Mode: guard.ModeOff})
 	_, wire := wireTools(t, toolsList(t, h.srv))
