@@ -1,6 +1,7 @@
 package sandbox
 
 import (
+	"slices"
 	"sort"
 	"testing"
 	"time"
@@ -20,35 +21,22 @@ func allIDs(st *store) []string {
 			}
 		}
 	}
-	for id := range st.orders {
-		ids = append(ids, "order "+id)
-	}
-	for id := range st.tagByID {
-		ids = append(ids, "tag "+id)
-	}
-	for id := range st.userByID {
-		ids = append(ids, "user "+id)
-	}
-	for id := range st.tunnelByID {
-		ids = append(ids, "tunnel "+id)
-	}
-	for id := range st.leadgentools {
-		ids = append(ids, "leadgentool "+id)
-	}
-	for id := range st.templates {
-		ids = append(ids, "template "+id)
-	}
-	for id := range st.offers {
-		ids = append(ids, "offer "+id)
-	}
-	for id := range st.payments {
-		ids = append(ids, "payment "+id)
-	}
-	for id := range st.connByID {
-		ids = append(ids, "connection "+id)
-	}
+	ids = slices.Concat(ids,
+		idsOf("order", st.orders), idsOf("tag", st.tagByID), idsOf("user", st.userByID),
+		idsOf("tunnel", st.tunnelByID), idsOf("leadgentool", st.leadgentools),
+		idsOf("template", st.templates), idsOf("offer", st.offers),
+		idsOf("payment", st.payments), idsOf("connection", st.connByID))
 	sort.Strings(ids)
 	return ids
+}
+
+// idsOf lists the keys of one of the store's maps by id, each after kind.
+func idsOf[V any](kind string, byID map[string]V) []string {
+	var out []string
+	for id := range byID {
+		out = append(out, kind+" "+id)
+	}
+	return out
 }
 
 // TestSeedIDsStableAcrossStarts: an id from one start is the same record's id
