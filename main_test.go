@@ -104,6 +104,26 @@ func (p *proc) terminate(t *testing.T) int {
 	return p.cmd.ProcessState.ExitCode()
 }
 
+var listeningRE = regexp.MustCompile(`listening on http://(127\.0\.0\.1:\d+)`)
+
+// baseURL waits for an HTTP transport's "listening on" line and returns
+// its base URL.
+func (p *proc) baseURL(t *testing.T) string {
+	t.Helper()
+	deadline := time.Now().Add(waitLimit)
+	for {
+		if m := listeningRE.FindStringSubmatch(p.stderr.String()); m != nil {
+			return "http://" + m[1]
+		}
+		select {
+		case <-p.exited:
+			t.Fatalf("exited before listening: %v\n%s", p.err, p.stderr.String())
+		case <-time.After(5 * time.Millisecond):
+		}
+		require.False(t, time.Now().After(deadline), "never listened:\n%s", p.stderr.String())
+	}
+}
+
 func TestBinaryVersionAndBadFlag(t *testing.T) {
 	out, err := exec.Command(binary, "--version").Output()
 	require.NoError(t, err)
@@ -213,8 +233,6 @@ func TestBinaryStdioEOF(t *testing.T) {
 	}
 }
 
-var listeningRE = regexp.MustCompile(`listening on http://(127\.0\.0\.1:\d+)`)
-
 func TestBinaryHTTP(t *testing.T) {
 	cmd := exec.Command(binary, "--transport", "http", "--listen", "127.0.0.1:0")
 	cmd.Env = cleanEnv("LEELOO_SANDBOX=true")
@@ -222,21 +240,8 @@ func TestBinaryHTTP(t *testing.T) {
 	cmd.Stdout = &stdout
 	p := start(t, cmd)
 
-	var addr string
+	base := p.baseURL(t)
 	deadline := time.Now().Add(waitLimit)
-	for addr == "" {
-		if m := listeningRE.FindStringSubmatch(p.stderr.String()); m != nil {
-			addr = m[1]
-			break
-		}
-		select {
-		case <-p.exited:
-			t.Fatalf("exited before listening: %v\n%s", p.err, p.stderr.String())
-		case <-time.After(5 * time.Millisecond):
-		}
-		require.False(t, time.Now().After(deadline), "never listened:\n%s", p.stderr.String())
-	}
-	base := "http://" + addr
 	for {
 		res, err := http.Get(base + "/healthz")
 		if err == nil {

@@ -29,21 +29,7 @@ func startReplica(t *testing.T, env ...string) (string, *proc) {
 	cmd := exec.Command(binary, "--transport", "http", "--listen", "127.0.0.1:0")
 	cmd.Env = cleanEnv(env...)
 	p := start(t, cmd)
-	deadline := time.Now().Add(waitLimit)
-	var addr string
-	for addr == "" {
-		if m := listeningRE.FindStringSubmatch(p.stderr.String()); m != nil {
-			addr = m[1]
-			break
-		}
-		select {
-		case <-p.exited:
-			t.Fatalf("exited before listening: %v\n%s", p.err, p.stderr.String())
-		case <-time.After(5 * time.Millisecond):
-		}
-		require.False(t, time.Now().After(deadline), "never listened:\n%s", p.stderr.String())
-	}
-	return "http://" + addr, p
+	return p.baseURL(t), p
 }
 
 // TestReplicasShareEvents: two processes of the binary on one Redis; a
@@ -68,13 +54,7 @@ func TestReplicasShareEvents(t *testing.T) {
 		require.NoError(t, err)
 		c := client.NewClient(tr)
 		require.NoError(t, c.Start(ctx))
-		got := make(chan string, 8)
-		c.OnNotification(func(n mcp.JSONRPCNotification) {
-			if n.Method == mcp.MethodNotificationResourceUpdated {
-				uri, _ := n.Params.AdditionalFields["uri"].(string)
-				got <- uri
-			}
-		})
+		got := resourceUpdates(c)
 		req := mcp.InitializeRequest{}
 		req.Params.ProtocolVersion = era
 		req.Params.ClientInfo = mcp.Implementation{Name: "replica-test", Version: "1"}
@@ -92,21 +72,10 @@ func TestReplicasShareEvents(t *testing.T) {
 		}
 		time.Sleep(400 * time.Millisecond) // the stream is open and B's hub primed
 		// A new subscriber may hear of an event stored just before it came.
-		for len(got) > 0 {
-			<-got
-		}
+		drain(got)
 
 		body := `{"type":"INCOMING_MESSAGE","data":{"account_id":"` + sandbox.DemoAccountID + `","message_id":"r` + string(rune('0'+i)) + `","text":"from replica A"}}`
-		start := time.Now()
-		postWebhook(t, a+"/webhooks/leeloo/"+secret, body)
-		select {
-		case uri := <-got:
-			assert.Equal(t, chat, uri)
-			t.Logf("webhook to A -> update on B (%s): %s", eraName(era), time.Since(start))
-			assert.Less(t, time.Since(start), time.Second)
-		case <-time.After(2 * time.Second):
-			t.Fatalf("no update on replica B (era %q)", era)
-		}
+		awaitUpdate(t, a+"/webhooks/leeloo/"+secret, body, got, chat, "webhook to A -> update on B ("+eraName(era)+")")
 		var rr mcp.ReadResourceRequest
 		rr.Params.URI = "leeloo://events"
 		read, err := c.ReadResource(ctx, rr)
@@ -154,13 +123,7 @@ func TestReplicasTenantWebhooks(t *testing.T) {
 		c := client.NewClient(tr)
 		require.NoError(t, c.Start(ctx))
 		t.Cleanup(func() { _ = c.Close() })
-		got := make(chan string, 8)
-		c.OnNotification(func(n mcp.JSONRPCNotification) {
-			if n.Method == mcp.MethodNotificationResourceUpdated {
-				uri, _ := n.Params.AdditionalFields["uri"].(string)
-				got <- uri
-			}
-		})
+		got := resourceUpdates(c)
 		req := mcp.InitializeRequest{}
 		req.Params.ProtocolVersion = mcp.LATEST_LEGACY_PROTOCOL_VERSION
 		req.Params.ClientInfo = mcp.Implementation{Name: "replica-test", Version: "1"}
@@ -196,22 +159,9 @@ func TestReplicasTenantWebhooks(t *testing.T) {
 	assert.Equal(t, r2+"/webhooks/leeloo/"+secret, u, "replica 2 gives A the same secret")
 
 	time.Sleep(400 * time.Millisecond) // the streams are open and replica 2's hubs primed
-	for _, ch := range []chan string{gotA, gotB} {
-		for len(ch) > 0 {
-			<-ch
-		}
-	}
+	drain(gotA, gotB)
 	body := `{"type":"INCOMING_MESSAGE","data":{"account_id":"` + sandbox.DemoAccountID + `","message_id":"tenant-a-1","text":"for tenant A"}}`
-	start := time.Now()
-	postWebhook(t, r1+"/webhooks/leeloo/"+secret, body)
-	select {
-	case uri := <-gotA:
-		assert.Equal(t, chat, uri)
-		t.Logf("A's webhook to replica 1 -> A's update on replica 2: %s", time.Since(start))
-		assert.Less(t, time.Since(start), time.Second)
-	case <-time.After(2 * time.Second):
-		t.Fatal("no update for A on replica 2")
-	}
+	awaitUpdate(t, r1+"/webhooks/leeloo/"+secret, body, gotA, chat, "A's webhook to replica 1 -> A's update on replica 2")
 	select {
 	case uri := <-gotB:
 		t.Fatalf("B on replica 2 was told of A's event (%s)", uri)
@@ -223,20 +173,55 @@ func TestReplicasTenantWebhooks(t *testing.T) {
 	require.NoError(t, err)
 	assert.Contains(t, read.Contents[0].(mcp.TextResourceContents).Text, "for tenant A")
 
-	post, err := http.Post(r2+"/webhooks/leeloo/"+strings.Repeat("f", 40), "application/json", strings.NewReader(body))
-	require.NoError(t, err)
-	_ = post.Body.Close()
-	assert.Equal(t, http.StatusNotFound, post.StatusCode, "an unknown secret")
+	assert.Equal(t, http.StatusNotFound, postWebhook(t, r2+"/webhooks/leeloo/"+strings.Repeat("f", 40), body), "an unknown secret")
 	assert.NotContains(t, p1.stderr.String(), secret)
 	assert.NotContains(t, p2.stderr.String(), secret)
 }
 
-// postWebhook posts a Leeloo webhook body as Leeloo does and requires the
-// receiver's 200.
-func postWebhook(t *testing.T, url, body string) {
+// postWebhook posts a Leeloo webhook body as Leeloo does and returns the
+// receiver's status code.
+func postWebhook(t *testing.T, url, body string) int {
 	t.Helper()
 	res, err := http.Post(url, "application/json", strings.NewReader(body))
 	require.NoError(t, err)
 	_ = res.Body.Close()
-	require.Equal(t, http.StatusOK, res.StatusCode)
+	return res.StatusCode
+}
+
+// resourceUpdates returns the URIs of the resources/updated notifications c
+// receives.
+func resourceUpdates(c *client.Client) chan string {
+	got := make(chan string, 8)
+	c.OnNotification(func(n mcp.JSONRPCNotification) {
+		if n.Method == mcp.MethodNotificationResourceUpdated {
+			uri, _ := n.Params.AdditionalFields["uri"].(string)
+			got <- uri
+		}
+	})
+	return got
+}
+
+// drain empties chs of what they received so far.
+func drain(chs ...chan string) {
+	for _, ch := range chs {
+		for len(ch) > 0 {
+			<-ch
+		}
+	}
+}
+
+// awaitUpdate posts a webhook body to url and requires the update of uri on
+// got within a second (waiting two for it); what names the route in the log.
+func awaitUpdate(t *testing.T, url, body string, got chan string, uri, what string) {
+	t.Helper()
+	start := time.Now()
+	require.Equal(t, http.StatusOK, postWebhook(t, url, body))
+	select {
+	case u := <-got:
+		assert.Equal(t, uri, u)
+		t.Logf("%s: %s", what, time.Since(start))
+		assert.Less(t, time.Since(start), time.Second)
+	case <-time.After(2 * time.Second):
+		t.Fatalf("no update: %s", what)
+	}
 }
