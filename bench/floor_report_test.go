@@ -22,16 +22,7 @@ func floorTable(t *testing.T, res benchResults, bin string, starts int) {
 	for i := 0; i < starts+2; i++ {
 		for j, b := range bins {
 			t0 := time.Now()
-			c, err := startChild(b, true, args[j]...)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if err := c.initialize(); err != nil {
-				t.Fatal(err)
-			}
-			if _, err := c.request("tools/list", ""); err != nil {
-				t.Fatal(err)
-			}
+			c := spawnListed(t, b, true, args[j]...)
 			d := time.Since(t0)
 			_ = c.close()
 			if i >= 2 {
@@ -43,16 +34,7 @@ func floorTable(t *testing.T, res benchResults, bin string, starts int) {
 	rss := make([][]float64, len(bins))
 	for range 5 {
 		for j, b := range bins {
-			c, err := startChild(b, true, args[j]...)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if err := c.initialize(); err != nil {
-				t.Fatal(err)
-			}
-			if _, err := c.request("tools/list", ""); err != nil {
-				t.Fatal(err)
-			}
+			c := spawnListed(t, b, true, args[j]...)
 			time.Sleep(200 * time.Millisecond)
 			rss[j] = append(rss[j], float64(procStatusKB(t, c.cmd.Process.Pid, "VmRSS")*1024))
 			_ = c.close()
@@ -67,20 +49,16 @@ func floorTable(t *testing.T, res benchResults, bin string, starts int) {
 	}
 
 	fmt.Println()
-	fmt.Println("| figure (leeloo-mcp vs the floor) | leeloo-mcp | floor | ratio | target |")
-	fmt.Println("|---|---|---|---|---|")
-	row := func(fig, a, b, ratio, target string) {
-		fmt.Printf("| %s | %s | %s | %s | %s |\n", fig, a, b, ratio, target)
-	}
+	tableHeader("figure (leeloo-mcp vs the floor)", "leeloo-mcp", "floor", "ratio", "target")
 	pair := func(fig, bench, unit, format, target string) {
 		a, b := res.get(bench+"/server=leeloo", unit), res.get(bench+"/server=floor", unit)
 		r := res.ratio(bench+"/server=leeloo", bench+"/server=floor", unit)
-		row(fig, fmt.Sprintf(format, a), fmt.Sprintf(format, b), fmt.Sprintf("%.2f×", r), target)
+		tableRow(fig, fmt.Sprintf(format, a), fmt.Sprintf(format, b), fmt.Sprintf("%.2f×", r), target)
 	}
 	pair("server CPU per stdio call", "PairStdio", "server-cpu-us/op", "%.0f µs", "≤ 1.1×")
 	pair("p50 latency per stdio call", "PairStdio", "p50-us", "%.0f µs", "≤ 1.1×")
 	a, b := res.get("PairInProcess/server=leeloo", "allocs/op"), res.get("PairInProcess/server=floor", "allocs/op")
-	row("allocations per call (in process, whole process incl. the fake API)", fmt.Sprintf("%.0f", a), fmt.Sprintf("%.0f", b),
+	tableRow("allocations per call (in process, whole process incl. the fake API)", fmt.Sprintf("%.0f", a), fmt.Sprintf("%.0f", b),
 		fmt.Sprintf("%+.0f", a-b), "≤ floor + 20")
 	pair("CPU per call in process (9 tags)", "PairInProcess", "cpu-us/op", "%.0f µs", "")
 	for _, n := range sessionCounts {
@@ -101,7 +79,6 @@ func floorTable(t *testing.T, res benchResults, bin string, starts int) {
 	for _, n := range itemCounts {
 		pair(fmt.Sprintf("  bytes per result, %d items", n), "PairItems/items="+strconv.Itoa(n), "B/result", "%.0f B", "")
 	}
-	ms := func(d time.Duration) string { return fmt.Sprintf("%.1f ms", float64(d.Microseconds())/1e3) }
 	ratios := func(x, y latencies) float64 {
 		rs := make([]float64, len(x))
 		for i := range x {
@@ -109,14 +86,14 @@ func floorTable(t *testing.T, res benchResults, bin string, starts int) {
 		}
 		return median(rs)
 	}
-	row(fmt.Sprintf("start-up: spawn → initialize + tools/list, median of %d, interleaved", starts),
+	tableRow(fmt.Sprintf("start-up: spawn → initialize + tools/list, median of %d, interleaved", starts),
 		ms(lat[0].percentile(0.5)), ms(lat[1].percentile(0.5)), fmt.Sprintf("%.2f×", ratios(lat[0], lat[1])), "≤ 0.8×")
-	row("  the floor with go-redis and client_golang linked (-tags floordeps)", "", ms(lat[2].percentile(0.5)),
+	tableRow("  the floor with go-redis and client_golang linked (-tags floordeps)", "", ms(lat[2].percentile(0.5)),
 		fmt.Sprintf("%.2f× the floor", ratios(lat[2], lat[1])), "")
 	mbs := func(v float64) string { return fmt.Sprintf("%.1f MB", v/1e6) }
-	row("idle RSS after tools/list (both static, CGO_ENABLED=0), median of 5", mbs(median(rss[0])), mbs(median(rss[1])),
+	tableRow("idle RSS after tools/list (both static, CGO_ENABLED=0), median of 5", mbs(median(rss[0])), mbs(median(rss[1])),
 		fmt.Sprintf("%.2f×", median(rss[0])/median(rss[1])), "≤ 1.0×")
-	row("  the floor with go-redis and client_golang linked", "", mbs(median(rss[2])), fmt.Sprintf("%.2f× the floor", median(rss[2])/median(rss[1])), "")
-	row("binary size", mbs(size(bin)), mbs(size(fl)), fmt.Sprintf("%.2f×", size(bin)/size(fl)), "")
-	row("  the floor with go-redis and client_golang linked", "", mbs(size(deps)), fmt.Sprintf("%.2f× the floor", size(deps)/size(fl)), "")
+	tableRow("  the floor with go-redis and client_golang linked", "", mbs(median(rss[2])), fmt.Sprintf("%.2f× the floor", median(rss[2])/median(rss[1])), "")
+	tableRow("binary size", mbs(size(bin)), mbs(size(fl)), fmt.Sprintf("%.2f×", size(bin)/size(fl)), "")
+	tableRow("  the floor with go-redis and client_golang linked", "", mbs(size(deps)), fmt.Sprintf("%.2f× the floor", size(deps)/size(fl)), "")
 }

@@ -65,7 +65,6 @@ func TestReport(t *testing.T) {
 	// Go benchmarks.
 	res := parseBench(t, os.Getenv("LEELOO_BENCH_RESULTS"))
 
-	ms := func(d time.Duration) string { return fmt.Sprintf("%.1f ms", float64(d.Microseconds())/1e3) }
 	us := func(d time.Duration) string { return fmt.Sprintf("%.0f µs", float64(d.Nanoseconds())/1e3) }
 
 	r.row("start-up: spawn → initialize + tools/list over stdio, median of "+strconv.Itoa(starts),
@@ -148,12 +147,25 @@ func (r *report) info(metric, value string) {
 }
 
 func (r *report) print() {
-	fmt.Println("| metric | value | target | pass/fail |")
-	fmt.Println("|---|---|---|---|")
+	tableHeader("metric", "value", "target", "pass/fail")
 	for _, x := range r.rows {
-		fmt.Printf("| %s | %s | %s | %s |\n", x[0], x[1], x[2], x[3])
+		tableRow(x[:]...)
 	}
 }
+
+// tableHeader prints a Markdown table's header row and its separator.
+func tableHeader(cols ...string) {
+	tableRow(cols...)
+	fmt.Println("|" + strings.Repeat("---|", len(cols)))
+}
+
+// tableRow prints one row of a Markdown table.
+func tableRow(cells ...string) {
+	fmt.Println("| " + strings.Join(cells, " | ") + " |")
+}
+
+// ms shows a duration in milliseconds, one decimal.
+func ms(d time.Duration) string { return fmt.Sprintf("%.1f ms", float64(d.Microseconds())/1e3) }
 
 func usF(ns float64) string { return fmt.Sprintf("%.0f µs", ns/1e3) }
 
@@ -263,21 +275,32 @@ func (r benchResults) ratio(a, b, unit string) float64 {
 
 type startupStats struct{ median, p90 time.Duration }
 
+// listTools initializes c and lists its tools: a client's first requests.
+func listTools(t *testing.T, c *child) {
+	if err := c.initialize(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.request("tools/list", ""); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// spawnListed starts bin and lists its tools, as a client starting it does.
+func spawnListed(t *testing.T, bin string, withToken bool, args ...string) *child {
+	c, err := startChild(bin, withToken, args...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	listTools(t, c)
+	return c
+}
+
 // startup times spawn → initialize → tools/list answered, n times.
 func startup(t *testing.T, bin string, withToken bool, args []string, n int) startupStats {
 	var lat latencies
 	for i := 0; i < n+2; i++ {
 		t0 := time.Now()
-		c, err := startChild(bin, withToken, args...)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := c.initialize(); err != nil {
-			t.Fatal(err)
-		}
-		if _, err := c.request("tools/list", ""); err != nil {
-			t.Fatal(err)
-		}
+		c := spawnListed(t, bin, withToken, args...)
 		d := time.Since(t0)
 		_ = c.close()
 		if i >= 2 { // the first two warm the page cache
@@ -306,12 +329,7 @@ func stdioRun(t *testing.T, bin string, withToken bool, args []string, n int) st
 // then n calls.
 func measureStdio(t *testing.T, c *child, handshake bool, n int) stdioStats {
 	if handshake {
-		if err := c.initialize(); err != nil {
-			t.Fatal(err)
-		}
-		if _, err := c.request("tools/list", ""); err != nil {
-			t.Fatal(err)
-		}
+		listTools(t, c)
 	}
 	pid := c.cmd.Process.Pid
 	time.Sleep(200 * time.Millisecond)
