@@ -110,6 +110,14 @@ func get(path string) func(endpointInputs) wantRequest {
 	return func(endpointInputs) wantRequest { return wantRequest{Method: http.MethodGet, Path: path} }
 }
 
+// getPage is get with the first page of 20, what a list call with Limit 20
+// sends.
+func getPage(path string) func(endpointInputs) wantRequest {
+	return func(endpointInputs) wantRequest {
+		return wantRequest{Method: http.MethodGet, Path: path, Query: url.Values{"limit": {"20"}, "offset": {"0"}}}
+	}
+}
+
 func noData(t *testing.T, got any, resp *leeloo.Response) {
 	t.Helper()
 	assert.Nil(t, got)

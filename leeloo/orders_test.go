@@ -3,7 +3,6 @@ package leeloo_test
 import (
 	"context"
 	"net/http"
-	"net/url"
 	"testing"
 	"time"
 
@@ -53,9 +52,7 @@ func orderCases() []endpointCase {
 		},
 		{
 			name: "list_orders",
-			want: func(endpointInputs) wantRequest {
-				return wantRequest{Method: http.MethodGet, Path: "/orders", Query: url.Values{"limit": {"20"}, "offset": {"0"}}}
-			},
+			want: getPage("/orders"),
 			call: func(ctx context.Context, c *leeloo.Client, _ endpointInputs) (any, *leeloo.Response, error) {
 				return c.Orders.List(ctx, &leeloo.ListOptions{Limit: 20})
 			},

@@ -17,9 +17,7 @@ func tunnelCases() []endpointCase {
 	return []endpointCase{
 		{
 			name: "list_tunnels",
-			want: func(endpointInputs) wantRequest {
-				return wantRequest{Method: http.MethodGet, Path: "/tunnels", Query: url.Values{"limit": {"20"}, "offset": {"0"}}}
-			},
+			want: getPage("/tunnels"),
 			call: func(ctx context.Context, c *leeloo.Client, _ endpointInputs) (any, *leeloo.Response, error) {
 				return c.Tunnels.List(ctx, &leeloo.ListOptions{Limit: 20})
 			},

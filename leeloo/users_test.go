@@ -3,7 +3,6 @@ package leeloo_test
 import (
 	"context"
 	"net/http"
-	"net/url"
 	"testing"
 	"time"
 
@@ -18,9 +17,7 @@ func userCases() []endpointCase {
 	return []endpointCase{
 		{
 			name: "list_users",
-			want: func(endpointInputs) wantRequest {
-				return wantRequest{Method: http.MethodGet, Path: "/users", Query: url.Values{"limit": {"20"}, "offset": {"0"}}}
-			},
+			want: getPage("/users"),
 			call: func(ctx context.Context, c *leeloo.Client, _ endpointInputs) (any, *leeloo.Response, error) {
 				return c.Users.List(ctx, &leeloo.ListOptions{Limit: 20})
 			},
