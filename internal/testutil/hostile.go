@@ -1,7 +1,8 @@
 // Package testutil holds what several packages' tests share: a settable
-// clock, a locked buffer, a hostile Leeloo that writes an attack into every
-// string it returns, and the check that none of it reached a model or a
-// human unsafely. Only _test.go files import it.
+// clock, a locked buffer, the JSON of a read tool's text, a hostile Leeloo
+// that writes an attack into every string it returns, and the check that
+// none of it reached a model or a human unsafely. Only _test.go files
+// import it.
 package testutil
 
 import (
