@@ -12,7 +12,7 @@ import (
 )
 
 // publishedSchema is a tool's input schema as tools/list publishes it.
-func publishedSchema(t *testing.T, h *toolsHarness, tool string) map[string]any {
+func publishedSchema(t *testing.T, h *harness, tool string) map[string]any {
 	t.Helper()
 	for _, tl := range h.all {
 		if tl.Tool.Name == tool {
@@ -42,7 +42,7 @@ func schemaAt(s map[string]any, path ...string) any {
 // argument is in its published schema, where the model reads it before
 // calling, and the validator (tools/validate.go) is its one check.
 func TestSchemaStatesEveryArgumentRule(t *testing.T) {
-	h := newToolsHarness(t, guard.ModeOff)
+	h := newHarness(t, harnessOpts{Mode: guard.ModeOff})
 	cases := []struct {
 		tool string
 		path []string
@@ -86,7 +86,7 @@ func TestSchemaRefusalsSayTheRule(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			h := newToolsHarness(t, guard.ModeOff)
+			h := newHarness(t, harnessOpts{Mode: guard.ModeOff})
 			r := h.fail(c.tool, c.args)
 			assert.Contains(t, r.Text(), c.msg)
 			assert.Empty(t, h.writes())
@@ -94,7 +94,7 @@ func TestSchemaRefusalsSayTheRule(t *testing.T) {
 	}
 	for _, link := range []string{"https://calls.example.com/1.mp3", "HTTP://CALLS.EXAMPLE.COM/1.mp3"} {
 		t.Run("an http(s) record link passes: "+link, func(t *testing.T) {
-			h := newToolsHarness(t, guard.ModeOff)
+			h := newHarness(t, harnessOpts{Mode: guard.ModeOff})
 			h.ok("log_call", call("record_link", link))
 			require.Len(t, h.writes(), 1, "a URL scheme is case-insensitive")
 		})
