@@ -8,7 +8,6 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/invopop/jsonschema"
 	"github.com/mark3labs/mcp-go/mcp"
 
 	"github.com/leeloo-mcp/leeloo-mcp/guard"
@@ -79,14 +78,9 @@ func ListTemplates(d *Deps) Tool {
 
 // templateVariables are send_template's variables: text the customer reads,
 // each value bounded like any other text the model writes. A map field's
-// tags cannot bound its values, so JSONSchemaExtend states it in the schema.
+// tags cannot bound its values, so its JSONSchemaExtend states it in the
+// schema (in schemas_test.go, where the schemas are reflected).
 type templateVariables map[string]string
-
-// JSONSchemaExtend gives the values the schema's text limit (maxLength).
-func (templateVariables) JSONSchemaExtend(s *jsonschema.Schema) {
-	max := uint64(maxTextRunes)
-	s.AdditionalProperties = &jsonschema.Schema{Type: "string", MaxLength: &max}
-}
 
 type sendTemplateArgs struct {
 	AccountID  string            `json:"account_id"`

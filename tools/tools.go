@@ -4,15 +4,16 @@
 package tools
 
 import (
+	"bytes"
 	"context"
 	_ "embed"
 	"encoding/json"
 	"fmt"
+	"reflect"
 	"slices"
 	"sync"
 	"time"
 
-	"github.com/invopop/jsonschema"
 	"github.com/mark3labs/mcp-go/mcp"
 	"github.com/mark3labs/mcp-go/server"
 
@@ -339,68 +340,55 @@ func (v *validator) bind(req mcp.CallToolRequest, a any) error {
 	return nil
 }
 
-// Input schemas are reflected from the argument structs. Reflection costs
-// ~3 ms of a cold start, so the results are also generated into schemas.json
-// (embedded) and used from there; TestPrecomputedSchemasFresh fails when the
-// file differs from what reflection gives (UPDATE_GOLDEN=1 rewrites it).
+// Input schemas are reflected from the argument structs' invopop tags, by
+// the tests (schemas_test.go), into schemas.json, which the binary embeds and
+// serves verbatim: reflecting at start-up cost ~3 ms of a cold start and
+// linked invopop/jsonschema, its ordered map and a YAML library into the
+// binary. TestPrecomputedSchemasFresh fails when the file differs from what
+// reflection gives (UPDATE_GOLDEN=1 rewrites it).
 var (
-	schemaCache sync.Map // type key -> json.RawMessage
-	reflectors  sync.Map // type key -> func() json.RawMessage, for the freshness test
-
 	//go:embed schemas.json
 	schemasJSON []byte
-	precomputed = sync.OnceValue(func() map[string]json.RawMessage {
-		var m map[string]json.RawMessage
-		_ = json.Unmarshal(schemasJSON, &m)
-		return m
-	})
+	precomputed = sync.OnceValue(func() map[string]json.RawMessage { return parseSchemas(schemasJSON) })
+
+	// argTypes holds every argument struct a tool was built with (type key
+	// -> reflect.Type), for the freshness test.
+	argTypes sync.Map
+	// reflectMissing, set by the tests only, reflects a struct that
+	// schemas.json lacks, so that the tools build while the file is stale
+	// and the freshness test can say so.
+	reflectMissing func(reflect.Type) json.RawMessage
 )
 
-// schemaOf returns A's input schema: flat, no $schema, $id, $defs or $ref,
-// additionalProperties false, and always a properties object.
-func schemaOf[A any]() json.RawMessage {
-	key := fmt.Sprintf("%T", *new(A))
-	if v, ok := schemaCache.Load(key); ok {
-		return v.(json.RawMessage)
-	}
-	reflectors.Store(key, reflectSchema[A])
-	b, ok := precomputed()[key]
-	if !ok {
-		b = reflectSchema[A]()
-	}
-	schemaCache.Store(key, b)
-	return b
-}
-
-// commonDescriptions describe the arguments many tools share, in a few words
-// (every byte of tools/list is paid in every conversation), for clients that
-// drop the server instructions. An argument's own description wins.
-var commonDescriptions = map[string]string{
-	"dry_run":         "Preview.",
-	"confirm_token":   "From preview.",
-	"allow_duplicate": "Allow a repeat.",
-	"account_id":      "From get_person.",
-}
-
-// reflectSchema reflects A's invopop tags into its input schema.
-func reflectSchema[A any]() json.RawMessage {
-	r := jsonschema.Reflector{DoNotReference: true, Anonymous: true, ExpandedStruct: true}
-	s := r.Reflect(new(A))
-	s.Version = ""
-	s.ID = ""
-	if s.Properties == nil || s.Properties.Len() == 0 {
-		return json.RawMessage(`{"type":"object","properties":{},"additionalProperties":false}`)
-	}
-	for name, desc := range commonDescriptions {
-		if p, ok := s.Properties.Get(name); ok && p.Description == "" {
-			p.Description = desc
+// parseSchemas reads schemas.json as the freshness test writes it: one
+// `"key": {compact schema},` a line between "{" and "}". The schemas are
+// slices of the embedded file, never copied.
+func parseSchemas(b []byte) map[string]json.RawMessage {
+	m := map[string]json.RawMessage{}
+	for line := range bytes.Lines(b) {
+		k, v, ok := bytes.Cut(bytes.TrimRight(line, ",\n"), []byte(`": `))
+		if !ok || len(k) < 2 || k[0] != '"' {
+			continue
 		}
+		m[string(k[1:])] = json.RawMessage(v)
 	}
-	b, err := json.Marshal(s)
-	if err != nil {
-		panic(fmt.Sprintf("tools: schema of %T: %v", *new(A), err))
+	return m
+}
+
+// schemaOf returns A's input schema from schemas.json: flat, no $schema,
+// $id, $defs or $ref, additionalProperties false, and always a properties
+// object.
+func schemaOf[A any]() json.RawMessage {
+	t := reflect.TypeFor[A]()
+	key := t.String()
+	argTypes.Store(key, t)
+	if b, ok := precomputed()[key]; ok {
+		return b
 	}
-	return b
+	if reflectMissing != nil {
+		return reflectMissing(t)
+	}
+	panic("tools: tools/schemas.json has no input schema for " + key + ": run UPDATE_GOLDEN=1 go test ./tools/ -run TestPrecomputedSchemasFresh")
 }
 
 // Executor runs an action a human approved through the very tool that asked
