@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -17,7 +18,8 @@ const (
 	credentialsPerRequest = "per-request"
 )
 
-var replicaID = regexp.MustCompile(`^[A-Za-z0-9]{1,32}$`)
+// replicaID is compiled on first use (--replica-id), like userName.
+var replicaID = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z0-9]{1,32}$`) })
 
 // defaultDrainTimeout bounds how long calls in flight may finish on SIGTERM.
 const defaultDrainTimeout = 25 * time.Second
@@ -65,7 +67,7 @@ func parseTeam(c *Config, get func(string) string, getenv func(string) string) e
 		return fmt.Errorf("--drain-timeout %q: want a positive duration like 25s", get("drain-timeout"))
 	}
 	c.ReplicaID = get("replica-id")
-	if c.ReplicaID != "" && !replicaID.MatchString(c.ReplicaID) {
+	if c.ReplicaID != "" && !replicaID().MatchString(c.ReplicaID) {
 		return fmt.Errorf("--replica-id %q: want 1 to 32 letters and digits", c.ReplicaID)
 	}
 	c.UsersFile = get("users-file")

@@ -24,7 +24,11 @@ type tenantPages struct {
 	m  map[string]http.Handler
 }
 
-var tenantActionRE = regexp.MustCompile(`^/approve/([0-9a-f]{24})\.[A-Z2-7]{26}$`)
+// tenantActionRE is compiled on first use (a team server's page), like
+// userName.
+var tenantActionRE = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^/approve/([0-9a-f]{24})\.[A-Z2-7]{26}$`)
+})
 
 func (p *tenantPages) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	switch {
@@ -32,7 +36,7 @@ func (p *tenantPages) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		p.handler("").ServeHTTP(w, r)
 		return
 	}
-	m := tenantActionRE.FindStringSubmatch(r.URL.Path)
+	m := tenantActionRE().FindStringSubmatch(r.URL.Path)
 	if m == nil {
 		http.Error(w, "Not found: open the approval link the assistant gave you (on a team server each action has its own link; there is no list of everyone's actions).", http.StatusNotFound)
 		return
