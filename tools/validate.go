@@ -27,15 +27,18 @@ type validator struct {
 	sch    *jsonschema.Schema
 	err    error
 	// emptyOK: the schema requires nothing, so {} is valid without a look.
-	emptyOK bool
+	// Read on the first call, not for every tool at start-up.
+	emptyOK func() bool
 }
 
 func newValidator(name string, schema json.RawMessage) *validator {
-	var s struct {
-		Required []string `json:"required"`
-	}
-	_ = json.Unmarshal(schema, &s)
-	return &validator{name: name, schema: schema, emptyOK: len(s.Required) == 0}
+	return &validator{name: name, schema: schema, emptyOK: sync.OnceValue(func() bool {
+		var s struct {
+			Required []string `json:"required"`
+		}
+		_ = json.Unmarshal(schema, &s)
+		return len(s.Required) == 0
+	})}
 }
 
 // isEmpty reports whether decoded or raw arguments are absent or {}.
@@ -75,7 +78,7 @@ func (v *validator) compiled() (*jsonschema.Schema, error) {
 
 // check validates the raw arguments (nil means {}).
 func (v *validator) check(args any) error {
-	if v.emptyOK && isEmpty(args) {
+	if isEmpty(args) && v.emptyOK() {
 		return nil
 	}
 	sch, err := v.compiled()
