@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"slices"
 	"sync"
 	"time"
 
@@ -105,6 +106,9 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 // not a flag or a flag's value, so flags may also come before it
 // ("leeloo-mcp --read-only call ...").
 func splitSubcommand(args []string) (string, []string) {
+	if !slices.Contains(args, "tools") && !slices.Contains(args, "call") {
+		return "", args // no flag set to build: the server's start-up
+	}
 	fs := declaredFlags()
 	for i := 0; i < len(args); i++ {
 		a := args[i]
