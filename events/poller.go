@@ -45,13 +45,13 @@ func (p *Poller) interval() time.Duration {
 	return p.Interval
 }
 
-// Run polls every interval while anyone listens, until ctx ends. It first
-// notes where the inbox is now (unless another process did), so the first
-// poll already reports what came in since the start.
+// Run polls every interval while anyone listens, until ctx ends. Before its
+// first poll it notes where the inbox was when Run started (unless another
+// process did), so that poll already reports what came in since the start.
+// The note waits for that first poll: a server nobody listens to (most stdio
+// sessions) never opens the store for it, at start-up or later.
 func (p *Poller) Run(ctx context.Context) {
-	if err := p.mark(ctx, p.now()); err != nil && p.Logger != nil {
-		p.Logger.Warn("events: polling the inbox", "err", err)
-	}
+	start, marked := p.now(), false
 	t := time.NewTicker(p.interval())
 	defer t.Stop()
 	for {
@@ -62,6 +62,12 @@ func (p *Poller) Run(ctx context.Context) {
 		}
 		if !p.Hub.Listening() {
 			continue
+		}
+		if !marked {
+			marked = true
+			if err := p.mark(ctx, start); err != nil && p.Logger != nil {
+				p.Logger.Warn("events: polling the inbox", "err", err)
+			}
 		}
 		if _, err := p.Poll(ctx); err != nil && p.Logger != nil {
 			p.Logger.Warn("events: polling the inbox", "err", err)
