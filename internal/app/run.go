@@ -241,10 +241,18 @@ func newEnv(cfg *Config, log *slog.Logger, stderr io.Writer) (*env, error) {
 	if cfg.perRequest() {
 		e.page.handler = &tenantPages{e: e, m: map[string]http.Handler{}}
 	} else {
-		e.page.handler = web.New(e.guard, pageOptions(cfg))
+		g := e.guard
+		e.page.handler = lazyHandler(sync.OnceValue(func() http.Handler { return web.New(g, pageOptions(cfg)) }))
 	}
 	return e, nil
 }
+
+// lazyHandler builds its handler on the first request: the approval pages'
+// routes are registered when a page is first asked for, not at every
+// start-up of a server that may never show one.
+type lazyHandler func() http.Handler
+
+func (h lazyHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) { h().ServeHTTP(w, r) }
 
 // builtTenant is one account's client, guard and MCP server.
 type builtTenant struct {
