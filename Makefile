@@ -1,6 +1,7 @@
 # Tasks of leeloo-mcp. CI runs the same commands (.ci/run).
 GO ?= go
 STATICCHECK = $(GO) run honnef.co/go/tools/cmd/staticcheck@v0.8.2
+ERRCHECK = $(GO) run github.com/kisielk/errcheck@v1.30.0 -ignoretests
 
 .PHONY: test race lint vuln e2e bench golden build
 
@@ -15,6 +16,7 @@ lint:
 	@test -z "$$(gofmt -l .)" || { gofmt -l .; exit 1; }
 	$(GO) vet ./...
 	$(STATICCHECK) ./...
+	$(ERRCHECK) -exclude .ci/errcheck-excludes ./...
 
 # vuln: govulncheck of the root module and packaging/, with the Go
 # vulnerability database taken from the module proxy (scripts/vulncheck).

@@ -107,7 +107,9 @@ func (k *fileKV) update(ctx context.Context, key string, fn updateFunc) error {
 	if err != nil {
 		return err
 	}
-	defer db.Close()
+	// The transaction commits (synced) or fails on its own; closing only
+	// unmaps the file and drops its lock, so its error changes nothing.
+	defer func() { _ = db.Close() }()
 	now := k.now()
 	return db.Update(func(tx *bolt.Tx) error {
 		kv, err := tx.CreateBucketIfNotExists(bucketKV)
@@ -188,7 +190,7 @@ func (k *fileKV) view(ctx context.Context, fn func(kv *bolt.Bucket, now time.Tim
 	if err != nil {
 		return err
 	}
-	defer db.Close()
+	defer func() { _ = db.Close() }() // a read: nothing to lose
 	now := k.now()
 	return db.View(func(tx *bolt.Tx) error {
 		if b := tx.Bucket(bucketKV); b != nil {
