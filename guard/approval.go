@@ -303,6 +303,14 @@ func (g *Guard) Approve(ctx context.Context, id, channel, by string) (Pending, e
 		return p, err
 	}
 	res := g.executor(approvedContext(ctx, id), p.Tool, p.Input)
+	p, _ = g.recordOutcome(ctx, p, res)
+	return p, nil
+}
+
+// recordOutcome settles the running action p with what its execution
+// answered: executed, or failed when res is an error (or nil). The action
+// ran whatever happens here; a record that cannot be written is logged.
+func (g *Guard) recordOutcome(ctx context.Context, p Pending, res *mcp.CallToolResult) (Pending, PendingState) {
 	state := PendingExecuted
 	if res == nil || res.IsError {
 		state = PendingFailed
@@ -311,14 +319,13 @@ func (g *Guard) Approve(ctx context.Context, id, channel, by string) (Pending, e
 	if res != nil && res.StructuredContent != nil {
 		sc, _ = json.Marshal(res.StructuredContent)
 	}
-	p, err = g.approvals.transition(ctx, id, PendingRunning, func(p *Pending) {
+	settled, err := g.approvals.transition(ctx, p.ID, PendingRunning, func(p *Pending) {
 		p.State, p.Result, p.Structured, p.Settled = state, pendingResultText(res), sc, g.now()
 	})
 	if err != nil {
-		// The action ran; only its record could not be updated.
 		g.logger.Error("approval outcome not recorded", "tool", p.Tool, "err", err)
 	}
-	return p, nil
+	return settled, state
 }
 
 // Reject discards the waiting action id: nothing is sent.
@@ -472,19 +479,7 @@ func (g *Guard) runDeferred(ctx context.Context, p Pending, canon []byte, a *Act
 	} else {
 		res = g.executor(approvedContext(ctx, p.ID), p2.Tool, p2.Input)
 	}
-	state := PendingExecuted
-	if res == nil || res.IsError {
-		state = PendingFailed
-	}
-	var sc json.RawMessage
-	if res != nil && res.StructuredContent != nil {
-		sc, _ = json.Marshal(res.StructuredContent)
-	}
-	if _, err := g.approvals.transition(context.WithoutCancel(ctx), p.ID, PendingRunning, func(p *Pending) {
-		p.State, p.Result, p.Structured, p.Settled = state, pendingResultText(res), sc, g.now()
-	}); err != nil {
-		g.logger.Error("approval outcome not recorded", "tool", p.Tool, "err", err)
-	}
+	_, state := g.recordOutcome(context.WithoutCancel(ctx), p, res)
 	if state == PendingExecuted && res != nil && len(res.Content) > 0 {
 		res.Content = append([]mcp.Content{mcp.NewTextContent("Approved by " + orSomeone(p2.By) + " on the approval page; executed now.")}, res.Content...)
 	}
