@@ -228,29 +228,28 @@ func (s *redisStore) WindowRemove(ctx context.Context, key, member string) error
 	return redisErr(s.c.ZRem(ctx, redisPrefix+key, member).Err())
 }
 
-// paceScript keeps "tat:blocked" (ms) under KEYS[1]; ARGV now, interval,
-// burst, ttl; the same algorithm as pace() in store_local.go.
-var paceScript = redis.NewScript(`
+// readPace is the Lua both pace scripts start with: the "tat:blocked" (ms)
+// value under KEYS[1] read into tat and blocked (0 when absent).
+const readPace = `
 local tat, blocked = 0, 0
 local v = redis.call('GET', KEYS[1])
 if v then
   local a, b = string.match(v, '^(%-?%d+):(%-?%d+)$')
   tat, blocked = tonumber(a) or 0, tonumber(b) or 0
 end
-local now, iv, burst = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
+`
+
+// paceScript keeps "tat:blocked" (ms) under KEYS[1]; ARGV now, interval,
+// burst, ttl; the same algorithm as pace() in store_local.go.
+var paceScript = redis.NewScript(readPace + `local now, iv, burst = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
 local nxt = math.max(tat, now, blocked) + iv
 local at = math.max(nxt - burst * iv, now, blocked)
 redis.call('SET', KEYS[1], string.format('%d:%d', nxt, blocked), 'PXAT', math.max(nxt, blocked) + tonumber(ARGV[4]))
 return at - now`)
 
-var blockScript = redis.NewScript(`
-local tat, blocked = 0, 0
-local v = redis.call('GET', KEYS[1])
-if v then
-  local a, b = string.match(v, '^(%-?%d+):(%-?%d+)$')
-  tat, blocked = tonumber(a) or 0, tonumber(b) or 0
-end
-local u = tonumber(ARGV[1])
+// blockScript raises blocked to ARGV[1] (ms) unless it is already later;
+// ARGV[2] is the ttl.
+var blockScript = redis.NewScript(readPace + `local u = tonumber(ARGV[1])
 if u <= blocked then return 0 end
 redis.call('SET', KEYS[1], string.format('%d:%d', tat, u), 'PXAT', math.max(tat, u) + tonumber(ARGV[2]))
 return 1`)
