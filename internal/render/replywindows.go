@@ -32,51 +32,58 @@ func ReplyWindow(from string) (window time.Duration, ok bool) {
 	return 0, false
 }
 
+// windowGroup is the messengers sharing one reply window.
+type windowGroup struct {
+	names  []string
+	window time.Duration
+}
+
+// windowGroups are the messengers of replyWindows grouped by their window,
+// in table order.
+func windowGroups() (groups []windowGroup) {
+	for _, w := range replyWindows {
+		if n := len(groups); n > 0 && groups[n-1].window == w.window {
+			groups[n-1].names = append(groups[n-1].names, w.name)
+			continue
+		}
+		groups = append(groups, windowGroup{[]string{w.name}, w.window})
+	}
+	return groups
+}
+
 // ReplyWindowRule is the reply windows as one sentence for a model, e.g.
 // "Facebook, Viber and WhatsApp accept a free-form message only within 24
 // hours of the customer's last message, Instagram within 7 days; Telegram
 // accepts one any time".
 func ReplyWindowRule() string {
-	var groups []string
-	for i := 0; i < len(replyWindows); {
-		j := i
-		var names []string
-		for ; j < len(replyWindows) && replyWindows[j].window == replyWindows[i].window; j++ {
-			names = append(names, replyWindows[j].name)
-		}
-		list := strings.Join(names, ", ")
-		if n := len(names); n > 1 {
-			list = strings.Join(names[:n-1], ", ") + " and " + names[n-1]
+	var parts []string
+	for i, g := range windowGroups() {
+		list := strings.Join(g.names, ", ")
+		if n := len(g.names); n > 1 {
+			list = strings.Join(g.names[:n-1], ", ") + " and " + g.names[n-1]
 		}
 		if i == 0 {
-			groups = append(groups, fmt.Sprintf("%s accept a free-form message only within %s of the customer's last message", list, Duration(replyWindows[i].window)))
+			parts = append(parts, fmt.Sprintf("%s accept a free-form message only within %s of the customer's last message", list, Duration(g.window)))
 		} else {
-			groups = append(groups, fmt.Sprintf("%s within %s", list, Duration(replyWindows[i].window)))
+			parts = append(parts, fmt.Sprintf("%s within %s", list, Duration(g.window)))
 		}
-		i = j
 	}
-	return strings.Join(groups, ", ") + "; Telegram accepts one any time"
+	return strings.Join(parts, ", ") + "; Telegram accepts one any time"
 }
 
 // ReplyWindowBrief is the reply windows in the few words a tool description
 // affords: "Facebook, Viber, WhatsApp: within 24 hours of their last message;
 // Instagram 7 days".
 func ReplyWindowBrief() string {
-	var groups []string
-	for i := 0; i < len(replyWindows); {
-		j := i
-		var names []string
-		for ; j < len(replyWindows) && replyWindows[j].window == replyWindows[i].window; j++ {
-			names = append(names, replyWindows[j].name)
-		}
+	var parts []string
+	for i, g := range windowGroups() {
 		if i == 0 {
-			groups = append(groups, strings.Join(names, ", ")+": within "+Duration(replyWindows[i].window)+" of their last message")
+			parts = append(parts, strings.Join(g.names, ", ")+": within "+Duration(g.window)+" of their last message")
 		} else {
-			groups = append(groups, strings.Join(names, ", ")+" "+Duration(replyWindows[i].window))
+			parts = append(parts, strings.Join(g.names, ", ")+" "+Duration(g.window))
 		}
-		i = j
 	}
-	return strings.Join(groups, "; ")
+	return strings.Join(parts, "; ")
 }
 
 // Duration says d as a model reads it: "7 days", "24 hours", "10 minutes".
