@@ -10,10 +10,10 @@ import (
 	"os/exec"
 	"path/filepath"
 	"sort"
-	"strings"
 	"sync"
 	"testing"
 
+	"github.com/leeloo-mcp/leeloo-mcp/internal/testutil"
 	"github.com/leeloo-mcp/leeloo-mcp/leeloo/sandbox"
 )
 
@@ -74,12 +74,15 @@ func TestModelView(t *testing.T) {
 	bs, ctx := newInProcess(t, serverArgs(hs.URL+sandbox.Prefix)...)
 	rec.take() // start-up reads, if any
 
+	// A transcript has no JSON to repeat or tabulate: its text stands in
+	// for both alternatives in the totals, and its cells say n/a.
 	type view struct {
-		Tool  string `json:"tool"`
-		Raw   string `json:"raw"`
-		Text  string `json:"text"`
-		Twice string `json:"twice,omitempty"`
-		Table string `json:"table,omitempty"`
+		Tool       string `json:"tool"`
+		Raw        string `json:"raw"`
+		Text       string `json:"text"`
+		Twice      string `json:"twice"`
+		Table      string `json:"table"`
+		Transcript bool   `json:"-"`
 	}
 	var views []view
 	for i, v := range modelViews {
@@ -104,10 +107,9 @@ func TestModelView(t *testing.T) {
 			t.Fatalf("%s answers a plain client structured content", v.tool)
 		}
 		text := reply.Result.Content[0].Text
-		w := view{Tool: v.tool, Raw: string(rec.take()), Text: text}
-		if i := strings.Index(text, "\n{"); i >= 0 {
-			w.Twice = text + text[i+1:]
-			w.Table = text[:i+1] + tabular(t, text[i+1:])
+		w := view{Tool: v.tool, Raw: string(rec.take()), Text: text, Twice: text, Table: text, Transcript: true}
+		if head, doc, ok := testutil.SplitHead(text); ok {
+			w.Twice, w.Table, w.Transcript = text+doc, head+tabular(t, doc), false
 		}
 		views = append(views, w)
 	}
@@ -116,51 +118,36 @@ func TestModelView(t *testing.T) {
 	fmt.Println()
 	fmt.Println("| read (demo account) | raw Leeloo JSON | result text (what the model reads) | text ÷ raw | text + structured (before) | lists as columns and rows (not shipped) |")
 	fmt.Println("|---|---|---|---|---|---|")
-	var rawSum, textSum, rawTok, textTok int
-	alt := map[string][2]int{} // "twice", "table" -> bytes and tokens, the transcript's text standing in where n/a
-	addAlt := func(k, s string, i int) {
-		v := v0(views[i].Text, s)
-		a := alt[k]
-		a[0] += len(v)
-		if tokens != nil {
-			if s == "" {
-				a[1] += tokens[i]["text"]
-			} else {
-				a[1] += tokens[i][k]
-			}
-		}
-		alt[k] = a
-	}
+	cols := []string{"raw", "text", "twice", "table"}
+	bytesOf, tokOf := map[string]int{}, map[string]int{}
 	for i, v := range views {
-		cell := func(s string, k string) string {
-			if s == "" {
-				return "n/a (a transcript)"
+		strs := map[string]string{"raw": v.Raw, "text": v.Text, "twice": v.Twice, "table": v.Table}
+		cells := make(map[string]string, len(cols))
+		for _, c := range cols {
+			bytesOf[c] += len(strs[c])
+			cells[c] = fmt.Sprintf("%d B", len(strs[c]))
+			if tokens != nil {
+				tokOf[c] += tokens[i][c]
+				cells[c] += fmt.Sprintf(", %d tok", tokens[i][c])
 			}
-			if tokens == nil {
-				return fmt.Sprintf("%d B", len(s))
+			if v.Transcript && (c == "twice" || c == "table") {
+				cells[c] = "n/a (a transcript)"
 			}
-			return fmt.Sprintf("%d B, %d tok", len(s), tokens[i][k])
 		}
-		ratio := fmt.Sprintf("%.2f× B", float64(len(v.Text))/float64(len(v.Raw)))
+		fmt.Printf("| %s | %s | %s | %s | %s | %s |\n", v.Tool, cells["raw"], cells["text"], ratios(len(v.Raw), len(v.Text), tokens, i), cells["twice"], cells["table"])
+	}
+	all := make(map[string]string, len(cols))
+	for _, c := range cols {
+		all[c] = fmt.Sprintf("%d B", bytesOf[c])
 		if tokens != nil {
-			ratio += fmt.Sprintf(", %.2f× tok", float64(tokens[i]["text"])/float64(tokens[i]["raw"]))
-			rawTok += tokens[i]["raw"]
-			textTok += tokens[i]["text"]
+			all[c] += fmt.Sprintf(", %d tok", tokOf[c])
 		}
-		addAlt("twice", v.Twice, i)
-		addAlt("table", v.Table, i)
-		rawSum += len(v.Raw)
-		textSum += len(v.Text)
-		fmt.Printf("| %s | %s | %s | %s | %s | %s |\n", v.Tool, cell(v.Raw, "raw"), cell(v.Text, "text"), ratio, cell(v.Twice, "twice"), cell(v.Table, "table"))
 	}
-	all := fmt.Sprintf("| all %d | %d B", len(views), rawSum)
+	ratio := fmt.Sprintf("%.2f× B", float64(bytesOf["text"])/float64(bytesOf["raw"]))
 	if tokens != nil {
-		all += fmt.Sprintf(", %d tok | %d B, %d tok | %.2f× B, %.2f× tok | %d B, %d tok | %d B, %d tok |", rawTok, textSum, textTok,
-			float64(textSum)/float64(rawSum), float64(textTok)/float64(rawTok), alt["twice"][0], alt["twice"][1], alt["table"][0], alt["table"][1])
-	} else {
-		all += fmt.Sprintf(" | %d B | %.2f× B | %d B | %d B |", textSum, float64(textSum)/float64(rawSum), alt["twice"][0], alt["table"][0])
+		ratio += fmt.Sprintf(", %.2f× tok", float64(tokOf["text"])/float64(tokOf["raw"]))
 	}
-	fmt.Println(all)
+	fmt.Printf("| all %d | %s | %s | %s | %s | %s |\n", len(views), all["raw"], all["text"], ratio, all["twice"], all["table"])
 	if tokens == nil {
 		fmt.Println("\n(tokens not counted: run `npm ci` in e2e/ for js-tiktoken)")
 	}
@@ -196,12 +183,13 @@ func countTokens(t *testing.T, views any) []map[string]int {
 	return counts
 }
 
-// v0 is s, or def when s is empty.
-func v0(def, s string) string {
-	if s == "" {
-		return def
+// ratios is one read's text ÷ raw, in bytes and, when counted, tokens.
+func ratios(raw, text int, tokens []map[string]int, i int) string {
+	r := fmt.Sprintf("%.2f× B", float64(text)/float64(raw))
+	if tokens != nil {
+		r += fmt.Sprintf(", %.2f× tok", float64(tokens[i]["text"])/float64(tokens[i]["raw"]))
 	}
-	return s
+	return r
 }
 
 // tabular re-encodes a JSON document with every list of objects as
