@@ -14,6 +14,7 @@ import { createServer, request } from 'node:http';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { build } from 'esbuild';
+import { transcript } from './results.mjs';
 import { chromium } from 'playwright-core';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
@@ -58,8 +59,7 @@ async function modelClient(base) {
     },
     async sent(text) {
       const r = await this.call('get_chat_messages', { account_id: ACCOUNT, limit: 100 });
-      // The transcript's lines after its head: one per message.
-      return r.text.split('\n').slice(1).filter((l) => l.includes(text)).length;
+      return transcript(r.text).filter((m) => m.text.includes(text)).length;
     },
   };
 }

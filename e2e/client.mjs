@@ -35,6 +35,7 @@ import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
 import { StdioClientTransport, getDefaultEnvironment } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { ElicitRequestSchema } from '@modelcontextprotocol/sdk/types.js';
+import { textJSON, transcript } from './results.mjs';
 
 // Ajv and ajv-formats are dependencies of the SDK (locked in package-lock.json).
 const require = createRequire(import.meta.url);
@@ -145,21 +146,6 @@ function withTimeout(promise, ms, what) {
       timer = setTimeout(() => reject(new Error(`${what}: no answer within ${ms} ms`)), ms);
     }),
   ]).finally(() => clearTimeout(timer));
-}
-
-// The JSON document a read's text carries after its one-line head, or
-// undefined (a transcript, an error).
-function textJSON(text) {
-  const i = text.indexOf('\n{');
-  if (i < 0) return undefined;
-  try { return JSON.parse(text.slice(i + 1)); } catch { return undefined; }
-}
-
-// A chat transcript's message lines, "[time] from: text", as {at, from, text}
-// with the untrusted-text fence taken off.
-function transcript(text) {
-  return text.split('\n').slice(1).map((l) => /^\[([0-9-]+ [0-9:]+Z)\] (\w+): (.*)$/.exec(l)).filter(Boolean)
-    .map(([, at, from, t]) => ({ at, from, text: t.replace(/^<untrusted-customer-text>(.*)<\/untrusted-customer-text>$/, '$1') }));
 }
 
 function textOf(res) {

@@ -21,6 +21,7 @@ import { randomBytes } from 'node:crypto';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { ResourceUpdatedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
+import { textJSON } from './results.mjs';
 
 const BIN = process.env.LEELOO_BIN;
 if (!BIN) {
@@ -122,7 +123,7 @@ try {
   r = await client.callTool({ name: 'wait_for_events', arguments: { types: ['ORDER'], timeout_seconds: 20 } });
   took = performance.now() - w0;
   const waited = r.content?.[0]?.text ?? '';
-  const doc = JSON.parse(waited.slice(waited.indexOf('\n{') + 1) || 'null'); // the JSON after the head line
+  const doc = textJSON(waited);
   check(!r.isError && r.structuredContent === undefined && doc?.events?.length === 1 && doc.events[0].order?.order_id === 'e2e-o1' && took < 2000,
     `wait_for_events: the order as soon as its webhook arrives, in the text alone (${took.toFixed(0)} ms)`, waited);
 } catch (e) {
