@@ -108,11 +108,14 @@ func assertModelView(t *testing.T, r toolResult, transcript bool) {
 	assert.True(t, strings.HasSuffix(r.Text(), string(raw)), "the JSON ends the text")
 }
 
+// chatLine is a transcript line: "[time] from: text".
+var chatLine = regexp.MustCompile(`^\[([0-9-]+ [0-9:]+Z)\] (\w+): (.*)$`)
+
 // parseChatLine splits a transcript line, "[time] from: text", into its
 // time, speaker and text without the untrusted-text fence.
 func parseChatLine(t *testing.T, line string) (at, from, text string) {
 	t.Helper()
-	m := regexp.MustCompile(`^\[([0-9-]+ [0-9:]+Z)\] (\w+): (.*)$`).FindStringSubmatch(line)
+	m := chatLine.FindStringSubmatch(line)
 	require.NotNil(t, m, "not a transcript line: %q", line)
 	text = m[3]
 	if inner, ok := strings.CutPrefix(text, render.FenceOpen); ok {
@@ -335,7 +338,8 @@ func TestReadTools(t *testing.T) {
 			checkText: func(t *testing.T, text string) {
 				lines := transcriptLines(t, text)
 				require.Len(t, lines, 3)
-				assert.Regexp(t, `^\[[0-9-]+ [0-9:]+Z\] us: `, lines[0])
+				_, from, _ := parseChatLine(t, lines[0])
+				assert.Equal(t, "us", from)
 				assert.True(t, strings.HasSuffix(lines[2], "customer: <untrusted-customer-text>Хочу замовити ще набір «Зволоження» для мами 🙂</untrusted-customer-text>"), lines[2])
 				for i := 1; i < len(lines); i++ {
 					assert.Less(t, lines[i-1][:19], lines[i][:19], "oldest first")
