@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net/http"
 	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -236,3 +237,33 @@ const (
 	sandboxNewTag = "Webinar"
 	addTagArgs    = `{"person_id":"` + sandboxPerson + `","tag":"` + sandboxNewTag + `"}`
 )
+
+// newUser runs `leeloo-mcp user add name` and returns the token it shows
+// once and the line it gives for the users file.
+func newUser(t *testing.T, name string) (token, line string) {
+	t.Helper()
+	var out bytes.Buffer
+	require.Equal(t, 0, userAdd(&out, io.Discard, []string{"add", name}))
+	ls := strings.Split(out.String(), "\n")
+	require.Greater(t, len(ls), 3, out.String())
+	token, line = strings.TrimSpace(ls[1]), strings.TrimSpace(ls[3])
+	require.True(t, strings.HasPrefix(line, name+" sha256:"), out.String())
+	return token, line
+}
+
+// writeUsersFile writes lines as dir/users and returns its path.
+func writeUsersFile(t *testing.T, dir string, lines ...string) string {
+	t.Helper()
+	p := filepath.Join(dir, "users")
+	require.NoError(t, os.WriteFile(p, []byte(strings.Join(lines, "\n")+"\n"), 0o600))
+	return p
+}
+
+// withConfirmToken is the JSON arguments args with the confirm_token of
+// preview, a --confirm preview answer, added.
+func withConfirmToken(t *testing.T, args string, preview *mcp.CallToolResult) string {
+	t.Helper()
+	tok, _ := preview.StructuredContent.(map[string]any)["confirm_token"].(string)
+	require.NotEmpty(t, tok, text(preview))
+	return strings.TrimSuffix(args, "}") + `,"confirm_token":"` + tok + `"}`
+}

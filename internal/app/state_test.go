@@ -82,9 +82,7 @@ func TestHTTPReplicasShareState(t *testing.T) {
 
 	prev := callTool(t, ctx, ca, "send_message", send)
 	require.False(t, prev.IsError, text(prev))
-	tok, _ := prev.StructuredContent.(map[string]any)["confirm_token"].(string)
-	require.NotEmpty(t, tok)
-	withTok := strings.TrimSuffix(send, "}") + `,"confirm_token":"` + tok + `"}`
+	withTok := withConfirmToken(t, send, prev)
 	res := callTool(t, ctx, cb, "send_message", withTok)
 	require.False(t, res.IsError, text(res))
 	res = callTool(t, ctx, ca, "send_message", withTok)

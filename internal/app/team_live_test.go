@@ -166,9 +166,7 @@ func TestPerRequestTenantWebhooks(t *testing.T) {
 	// A confirmed write, so the audit has lines; then nothing anywhere
 	// carries a secret.
 	prev := callTool(t, ctx, ca, "add_tag", addTagArgs)
-	tok, _ := prev.StructuredContent.(map[string]any)["confirm_token"].(string)
-	require.NotEmpty(t, tok, text(prev))
-	done := callTool(t, ctx, ca, "add_tag", strings.TrimSuffix(addTagArgs, "}")+`,"confirm_token":"`+tok+`"}`)
+	done := callTool(t, ctx, ca, "add_tag", withConfirmToken(t, addTagArgs, prev))
 	require.False(t, done.IsError, text(done))
 	raw, err := os.ReadFile(audit)
 	require.NoError(t, err)

@@ -1,7 +1,6 @@
 package app
 
 import (
-	"bytes"
 	"context"
 	"io"
 	"net/http"
@@ -93,14 +92,8 @@ func TestPerRequestTenants(t *testing.T) {
 	up := newTwoAccounts(t, "tok-a", "tok-b")
 	dir := t.TempDir()
 	audit := filepath.Join(dir, "audit.jsonl")
-	var out bytes.Buffer
-	require.Equal(t, 0, userAdd(&out, io.Discard, []string{"add", "anna"}))
-	lines := strings.Split(out.String(), "\n")
-	token := strings.TrimSpace(lines[1])
-	line := strings.TrimSpace(lines[3])
-	require.True(t, strings.HasPrefix(line, "anna sha256:"), out.String())
-	users := filepath.Join(dir, "users")
-	require.NoError(t, os.WriteFile(users, []byte("# team\n"+line+"\n"), 0o600))
+	token, line := newUser(t, "anna")
+	users := writeUsersFile(t, dir, "# team", line)
 
 	s := startHTTP(t, map[string]string{"LEELOO_BASE_URL": up.URL + "/api/v2", "LEELOO_STATE": "memory", "LEELOO_TENANT_KEY": "k"},
 		"--transport", "http", "--credentials", "per-request", "--confirm", "preview", "--max-sends-per-hour", "1",
@@ -122,9 +115,7 @@ func TestPerRequestTenants(t *testing.T) {
 	send := `{"account_id":"` + sandbox.DemoAccountID + `","text":"Доставка завтра"}`
 	prev := callTool(t, ctx, ca, "send_message", send)
 	require.False(t, prev.IsError, text(prev))
-	tok, _ := prev.StructuredContent.(map[string]any)["confirm_token"].(string)
-	require.NotEmpty(t, tok)
-	withTok := strings.TrimSuffix(send, "}") + `,"confirm_token":"` + tok + `"}`
+	withTok := withConfirmToken(t, send, prev)
 	res = callTool(t, ctx, cb, "send_message", withTok)
 	assert.True(t, res.IsError)
 	assert.Contains(t, text(res), "does not match", "A's confirm token is refused for B")
@@ -216,18 +207,14 @@ func TestApprovalSignIn(t *testing.T) {
 	tokens := map[string]string{}
 	var lines []string
 	for _, name := range []string{"anna", "boris", "carol"} {
-		var out bytes.Buffer
-		require.Equal(t, 0, userAdd(&out, io.Discard, []string{"add", name}))
-		ls := strings.Split(out.String(), "\n")
-		tokens[name] = strings.TrimSpace(ls[1])
-		line := strings.TrimSpace(ls[3])
+		tok, line := newUser(t, name)
+		tokens[name] = tok
 		if name == "carol" {
 			line += " approver"
 		}
 		lines = append(lines, line)
 	}
-	users := filepath.Join(dir, "users")
-	require.NoError(t, os.WriteFile(users, []byte(strings.Join(lines, "\n")+"\n"), 0o600))
+	users := writeUsersFile(t, dir, lines...)
 	audit := filepath.Join(dir, "audit.jsonl")
 	s := startHTTP(t, nil, "--transport", "http", "--sandbox", "--users-file", users, "--audit-log", audit)
 
@@ -321,12 +308,8 @@ func decideAs(t *testing.T, link, cookie, decision string) *httpResult {
 func TestPerRequestApprovals(t *testing.T) {
 	up := newTwoAccounts(t, "tok-a", "tok-b")
 	dir := t.TempDir()
-	var out bytes.Buffer
-	require.Equal(t, 0, userAdd(&out, io.Discard, []string{"add", "anna"}))
-	ls := strings.Split(out.String(), "\n")
-	token := strings.TrimSpace(ls[1])
-	users := filepath.Join(dir, "users")
-	require.NoError(t, os.WriteFile(users, []byte(strings.TrimSpace(ls[3])+"\n"), 0o600))
+	token, line := newUser(t, "anna")
+	users := writeUsersFile(t, dir, line)
 	s := startHTTP(t, map[string]string{"LEELOO_BASE_URL": up.URL + "/api/v2", "LEELOO_STATE": "memory", "LEELOO_TENANT_KEY": "k"},
 		"--transport", "http", "--credentials", "per-request", "--confirm", "page", "--users-file", users)
 	session := func(tok string) map[string]string {
@@ -380,12 +363,8 @@ func TestPerRequestApprovalAcrossReplicas(t *testing.T) {
 	redis := redistest.Start(t)
 	up := newTwoAccounts(t, "tok-a", "tok-b")
 	dir := t.TempDir()
-	var out bytes.Buffer
-	require.Equal(t, 0, userAdd(&out, io.Discard, []string{"add", "anna"}))
-	ls := strings.Split(out.String(), "\n")
-	token := strings.TrimSpace(ls[1])
-	users := filepath.Join(dir, "users")
-	require.NoError(t, os.WriteFile(users, []byte(strings.TrimSpace(ls[3])+"\n"), 0o600))
+	token, line := newUser(t, "anna")
+	users := writeUsersFile(t, dir, line)
 	env := map[string]string{"LEELOO_BASE_URL": up.URL + "/api/v2", "LEELOO_STATE": redis.URL, "LEELOO_TENANT_KEY": "fleet", "LEELOO_CONFIRM_KEY": "fleet-confirm-0123456789"}
 	args := []string{"--transport", "http", "--credentials", "per-request", "--confirm", "page", "--users-file", users}
 	r1, r2 := startHTTP(t, env, args...), startHTTP(t, env, args...)
